@@ -44,8 +44,8 @@ pkgs=(
 apt-get install -y -q --no-install-recommends "${pkgs[@]}"
 
 # Newest 6.12 image+headers from bookworm-backports, named explicitly.
-ver=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9.+~a-z-]*-amd64$' |
-	awk '{print $1}' | grep -v -- '-dbg$' | grep -v unsigned | sort -V | tail -n1 |
+ver=$(apt-cache search --names-only '^linux-image-6\.12\.' | awk '{print $1}' |
+	grep -E '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' | sort -V | tail -n1 |
 	sed -e 's/^linux-image-//')
 if [ -n "$ver" ]; then
 	apt-get install -y -q --no-install-recommends -t bookworm-backports \

@@ -1,0 +1,1405 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * veer: the "veer" generic netlink family.
+ *
+ * Every request acts on the sender's namespace.  Object nests are parsed
+ * strictly here rather than by the genl core so that every rejection is
+ * counted (nl_rejects) as well as explained (extack).  Each handler
+ * validates the whole request before it changes anything: a rejected request
+ * leaves no trace.
+ */
+#include <linux/version.h>
+#include <linux/ctype.h>
+#include <linux/inet.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <net/genetlink.h>
+#include <linux/inetdevice.h>
+#include <net/ipv6.h>
+
+#include "veer.h"
+
+enum veer_mcgrp {
+	VEER_MCGRP_EVENTS_ID,
+};
+
+static const struct genl_multicast_group veer_mcgrps[] = {
+	[VEER_MCGRP_EVENTS_ID] = { .name = VEER_MCGRP_EVENTS },
+};
+
+static struct genl_family veer_family;
+
+/* ---- policies ---- */
+
+static struct netlink_range_validation veer_table_size_range = {
+	.min = VEER_TABLE_SIZE_MIN,
+	.max = VEER_TABLE_SIZE_MAX,
+};
+
+static struct netlink_range_validation veer_latency_range = {
+	.max = 60 * USEC_PER_SEC,
+};
+
+static struct netlink_range_validation veer_weight_range = {
+	.max = VEER_WEIGHT_MAX,
+};
+
+static struct netlink_range_validation veer_flow_max_range = {
+	.min = 16,
+	.max = 1 << 24,
+};
+
+static struct netlink_range_validation veer_event_rate_range = {
+	.min = 1,
+	.max = 1000000,
+};
+
+static const struct nla_policy veer_svc_policy[VEER_SVC_MAX + 1] = {
+	[VEER_SVC_NAME]		= { .type = NLA_NUL_STRING,
+				    .len = VEER_NAME_LEN - 1 },
+	[VEER_SVC_ID]		= { .type = NLA_REJECT,
+				    .reject_message = "service id is read only" },
+	[VEER_SVC_ADDR4]	= { .type = NLA_BE32 },
+	[VEER_SVC_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VEER_SVC_PREFIX_LEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+	[VEER_SVC_PROTO]	= { .type = NLA_U8 },
+	[VEER_SVC_PORT]		= { .type = NLA_BE16 },
+	[VEER_SVC_FLAGS]	= NLA_POLICY_MASK(NLA_U32, VEER_SVC_F_ALL),
+	[VEER_SVC_SCHED]	= NLA_POLICY_MAX(NLA_U8, VEER_SCHED_MAX),
+	[VEER_SVC_TABLE_SIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&veer_table_size_range),
+	[VEER_SVC_COOKIE_MODE]	= NLA_POLICY_MAX(NLA_U8, VEER_COOKIE_MAX),
+	[VEER_SVC_SYN_THRESH]	= { .type = NLA_U32 },
+	[VEER_SVC_CONN_THRESH]	= { .type = NLA_U32 },
+	[VEER_SVC_LATENCY_THRESH] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &veer_latency_range),
+	[VEER_SVC_SHIFT_PCT]	= NLA_POLICY_MAX(NLA_U8, VEER_SHIFT_PCT_MAX),
+	[VEER_SVC_HOSTS]	= { .type = NLA_REJECT,
+				    .reject_message = "host count is read only" },
+	[VEER_SVC_STATS]	= { .type = NLA_REJECT,
+				    .reject_message = "statistics are read only" },
+};
+
+/* Host requests name their service by name only. */
+static const struct nla_policy veer_svc_ref_policy[VEER_SVC_MAX + 1] = {
+	[VEER_SVC_NAME]		= { .type = NLA_NUL_STRING,
+				    .len = VEER_NAME_LEN - 1 },
+};
+
+static const struct nla_policy veer_host_policy[VEER_HOST_MAX + 1] = {
+	[VEER_HOST_ADDR4]	= { .type = NLA_BE32 },
+	[VEER_HOST_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VEER_HOST_PORT]	= { .type = NLA_BE16 },
+	[VEER_HOST_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&veer_weight_range),
+	[VEER_HOST_STATE]	= NLA_POLICY_MAX(NLA_U8, VEER_HOST_STATE_MAX),
+	[VEER_HOST_ENCAP]	= NLA_POLICY_MAX(NLA_U8, VEER_ENCAP_MAX),
+	[VEER_HOST_ENCAP_PORT]	= NLA_POLICY_MIN(NLA_BE16, 1),
+	[VEER_HOST_STATS]	= { .type = NLA_REJECT,
+				    .reject_message = "statistics are read only" },
+};
+
+static const struct nla_policy veer_peer_policy[VEER_PEER_MAX + 1] = {
+	[VEER_PEER_ADDR4]	= { .type = NLA_BE32 },
+	[VEER_PEER_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VEER_PEER_ROLE]	= NLA_POLICY_MAX(NLA_U8, VEER_PEER_ROLE_MAX),
+	[VEER_PEER_PORT]	= NLA_POLICY_MIN(NLA_BE16, 1),
+	[VEER_PEER_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&veer_weight_range),
+};
+
+static const struct nla_policy veer_cfg_policy[VEER_CFG_MAX + 1] = {
+	[VEER_CFG_FLOW_MAX]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&veer_flow_max_range),
+	[VEER_CFG_TRACK_ALL]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[VEER_CFG_GUE_PORT]	= NLA_POLICY_MIN(NLA_BE16, 1),
+	[VEER_CFG_EVENT_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&veer_event_rate_range),
+	[VEER_CFG_NODE_ID]	= { .type = NLA_U32 },
+};
+
+/* Top level: which object nests each operation takes. */
+static const struct nla_policy veer_svc_req_policy[VEER_ATTR_MAX + 1] = {
+	[VEER_ATTR_SERVICE]	= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy veer_host_req_policy[VEER_ATTR_MAX + 1] = {
+	[VEER_ATTR_SERVICE]	= { .type = NLA_NESTED },
+	[VEER_ATTR_HOST]	= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy veer_peer_req_policy[VEER_ATTR_MAX + 1] = {
+	[VEER_ATTR_PEER]	= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy veer_cfg_req_policy[VEER_ATTR_MAX + 1] = {
+	[VEER_ATTR_CONFIG]	= { .type = NLA_NESTED },
+};
+
+/* ---- helpers ---- */
+
+static struct nlattr **veer_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+static void veer_changed(struct veer_net *vn)
+{
+	/* Never 0: dumps take 0 as "no generation seen yet". */
+	vn->gen = vn->gen + 1 ?: 1;
+}
+
+/* Parses the object nest @type of a request; -EINVAL when it is absent. */
+static int veer_parse_nest(struct nlattr **attrs, int type, struct nlattr **tb,
+			   int maxtype, const struct nla_policy *policy,
+			   struct netlink_ext_ack *extack, const char *what)
+{
+	if (!attrs[type]) {
+		/* @what is always a string literal, as NL_SET_ERR_MSG wants. */
+		if (extack)
+			extack->_msg = what;
+		NL_SET_ERR_ATTR_MISS(extack, NULL, type);
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, maxtype, attrs[type], policy, extack);
+}
+
+static int veer_get_addr(struct nlattr *nest, struct nlattr *a4,
+			 struct nlattr *a6, int type4, u16 *family,
+			 union nf_inet_addr *addr,
+			 struct netlink_ext_ack *extack)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (a4 && a6) {
+		NL_SET_ERR_MSG_ATTR(extack, a6,
+				    "give an IPv4 or an IPv6 address, not both");
+		return -EINVAL;
+	}
+	if (a4) {
+		*family = AF_INET;
+		addr->ip = nla_get_in_addr(a4);
+		return 0;
+	}
+	if (a6) {
+		*family = AF_INET6;
+		addr->in6 = nla_get_in6_addr(a6);
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, nest, "address missing");
+	NL_SET_ERR_ATTR_MISS(extack, nest, type4);
+	return -EINVAL;
+}
+
+/* Hosts and peers must be reachable unicast addresses. */
+static int veer_check_unicast(u16 family, const union nf_inet_addr *addr,
+			      struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	bool bad;
+
+	if (family == AF_INET)
+		bad = ipv4_is_zeronet(addr->ip) || ipv4_is_multicast(addr->ip) ||
+		      ipv4_is_lbcast(addr->ip);
+	else
+		bad = ipv6_addr_type(&addr->in6) &
+		      (IPV6_ADDR_ANY | IPV6_ADDR_MULTICAST);
+	if (bad) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "address must be unicast");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int veer_check_name(struct nlattr *attr, struct netlink_ext_ack *extack)
+{
+	const char *s = nla_data(attr);
+
+	if (!*s) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "service name is empty");
+		return -EINVAL;
+	}
+	for (; *s; s++) {
+		if (!isalnum(*s) && !strchr("-_.:", *s)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "service name may hold only letters, digits and - _ . :");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static bool veer_is_prime(u32 n)
+{
+	u32 d;
+
+	if (n < 2)
+		return false;
+	for (d = 2; d * d <= n; d++)
+		if (!(n % d))
+			return false;
+	return true;
+}
+
+static void *veer_msg_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+			  u8 cmd)
+{
+	return genlmsg_put(skb, portid, seq, &veer_family, flags, cmd);
+}
+
+static int veer_put_addr(struct sk_buff *skb, int type4, int type6,
+			 u16 family, const union nf_inet_addr *addr)
+{
+	if (family == AF_INET)
+		return nla_put_in_addr(skb, type4, addr->ip);
+	return nla_put_in6_addr(skb, type6, &addr->in6);
+}
+
+static int veer_put_obj_stats(struct sk_buff *skb, int type,
+			      struct veer_obj_stats __percpu *stats)
+{
+	struct veer_obj_totals t;
+	struct nlattr *nest;
+
+	veer_obj_stats_read(stats, &t);
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, VEER_SVC_STAT_PACKETS, t.packets,
+			      VEER_SVC_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, VEER_SVC_STAT_BYTES, t.bytes,
+			      VEER_SVC_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, VEER_SVC_STAT_CONNS, t.conns,
+			      VEER_SVC_STAT_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Sends @skb (a complete message) to the events group; consumes it. */
+static void veer_notify(struct veer_net *vn, struct sk_buff *skb)
+{
+	int err;
+
+	if (!genl_has_listeners(&veer_family, vn->net, VEER_MCGRP_EVENTS_ID)) {
+		nlmsg_free(skb);
+		return;
+	}
+	err = genlmsg_multicast_netns(&veer_family, vn->net, skb, 0,
+				      VEER_MCGRP_EVENTS_ID, GFP_KERNEL);
+	if (err && err != -ESRCH)
+		veer_count(vn, VEER_STAT_EVENTS_DROPPED);
+	else
+		veer_count(vn, VEER_STAT_EVENTS);
+}
+
+typedef int (*veer_fill_fn)(struct sk_buff *skb, const void *obj, u32 portid,
+			    u32 seq, int flags, u8 cmd);
+
+/* Builds one object message; NULL when memory is short. */
+static struct sk_buff *veer_build(veer_fill_fn fill, const void *obj,
+				  u32 portid, u32 seq, u8 cmd)
+{
+	struct sk_buff *skb;
+
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	if (fill(skb, obj, portid, seq, 0, cmd) < 0) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void veer_event(struct veer_net *vn, veer_fill_fn fill,
+		       const void *obj, u8 cmd)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&veer_family, vn->net, VEER_MCGRP_EVENTS_ID))
+		return;
+	skb = veer_build(fill, obj, 0, 0, cmd);
+	if (!skb) {
+		veer_count(vn, VEER_STAT_EVENTS_DROPPED);
+		return;
+	}
+	veer_notify(vn, skb);
+}
+
+static int veer_reply(struct genl_info *info, veer_fill_fn fill,
+		      const void *obj, u8 cmd)
+{
+	struct sk_buff *skb;
+
+	skb = veer_build(fill, obj, info->snd_portid, info->snd_seq, cmd);
+	if (!skb)
+		return -ENOMEM;
+	return genlmsg_reply(skb, info);
+}
+
+/* ---- services ---- */
+
+static int veer_fill_service(struct sk_buff *skb, const void *obj, u32 portid,
+			     u32 seq, int flags, u8 cmd)
+{
+	const struct veer_service *svc = obj;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = veer_msg_put(skb, portid, seq, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, VEER_ATTR_SERVICE);
+	if (!nest)
+		goto cancel;
+	if (nla_put_string(skb, VEER_SVC_NAME, svc->name) ||
+	    nla_put_u32(skb, VEER_SVC_ID, svc->id) ||
+	    veer_put_addr(skb, VEER_SVC_ADDR4, VEER_SVC_ADDR6, svc->family,
+			  &svc->addr) ||
+	    nla_put_u8(skb, VEER_SVC_PREFIX_LEN, svc->prefix_len) ||
+	    nla_put_u8(skb, VEER_SVC_PROTO, svc->proto) ||
+	    nla_put_be16(skb, VEER_SVC_PORT, svc->port) ||
+	    nla_put_u32(skb, VEER_SVC_FLAGS, READ_ONCE(svc->flags)) ||
+	    nla_put_u8(skb, VEER_SVC_SCHED, READ_ONCE(svc->sched)) ||
+	    nla_put_u32(skb, VEER_SVC_TABLE_SIZE, READ_ONCE(svc->table_size)) ||
+	    nla_put_u8(skb, VEER_SVC_COOKIE_MODE, READ_ONCE(svc->cookie_mode)) ||
+	    nla_put_u32(skb, VEER_SVC_SYN_THRESH, READ_ONCE(svc->syn_thresh)) ||
+	    nla_put_u32(skb, VEER_SVC_CONN_THRESH, READ_ONCE(svc->conn_thresh)) ||
+	    nla_put_u32(skb, VEER_SVC_LATENCY_THRESH,
+			READ_ONCE(svc->latency_thresh)) ||
+	    nla_put_u8(skb, VEER_SVC_SHIFT_PCT, READ_ONCE(svc->shift_pct)) ||
+	    nla_put_u32(skb, VEER_SVC_HOSTS, READ_ONCE(svc->n_hosts)) ||
+	    veer_put_obj_stats(skb, VEER_SVC_STATS, svc->stats))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* The settings a SERVICE_NEW or SERVICE_SET may carry, validated. */
+struct veer_svc_settings {
+	u32 flags;
+	u8 sched;
+	u8 cookie_mode;
+	u8 shift_pct;
+	u32 table_size;
+	u32 syn_thresh;
+	u32 conn_thresh;
+	u32 latency_thresh;
+};
+
+static void veer_svc_settings_get(const struct veer_service *svc,
+				  struct veer_svc_settings *s)
+{
+	s->flags = svc->flags;
+	s->sched = svc->sched;
+	s->cookie_mode = svc->cookie_mode;
+	s->shift_pct = svc->shift_pct;
+	s->table_size = svc->table_size;
+	s->syn_thresh = svc->syn_thresh;
+	s->conn_thresh = svc->conn_thresh;
+	s->latency_thresh = svc->latency_thresh;
+}
+
+static int veer_svc_settings_parse(struct nlattr **tb,
+				   struct veer_svc_settings *s,
+				   struct netlink_ext_ack *extack)
+{
+	if (tb[VEER_SVC_FLAGS])
+		s->flags = nla_get_u32(tb[VEER_SVC_FLAGS]);
+	if (tb[VEER_SVC_SCHED])
+		s->sched = nla_get_u8(tb[VEER_SVC_SCHED]);
+	if (tb[VEER_SVC_COOKIE_MODE])
+		s->cookie_mode = nla_get_u8(tb[VEER_SVC_COOKIE_MODE]);
+	if (tb[VEER_SVC_SHIFT_PCT])
+		s->shift_pct = nla_get_u8(tb[VEER_SVC_SHIFT_PCT]);
+	if (tb[VEER_SVC_SYN_THRESH])
+		s->syn_thresh = nla_get_u32(tb[VEER_SVC_SYN_THRESH]);
+	if (tb[VEER_SVC_CONN_THRESH])
+		s->conn_thresh = nla_get_u32(tb[VEER_SVC_CONN_THRESH]);
+	if (tb[VEER_SVC_LATENCY_THRESH])
+		s->latency_thresh = nla_get_u32(tb[VEER_SVC_LATENCY_THRESH]);
+	if (tb[VEER_SVC_TABLE_SIZE]) {
+		s->table_size = nla_get_u32(tb[VEER_SVC_TABLE_SIZE]);
+		if (!veer_is_prime(s->table_size)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VEER_SVC_TABLE_SIZE],
+					    "Maglev table size must be a prime");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void veer_svc_settings_apply(struct veer_service *svc,
+				    const struct veer_svc_settings *s)
+{
+	WRITE_ONCE(svc->flags, s->flags);
+	WRITE_ONCE(svc->sched, s->sched);
+	WRITE_ONCE(svc->cookie_mode, s->cookie_mode);
+	WRITE_ONCE(svc->shift_pct, s->shift_pct);
+	WRITE_ONCE(svc->table_size, s->table_size);
+	WRITE_ONCE(svc->syn_thresh, s->syn_thresh);
+	WRITE_ONCE(svc->conn_thresh, s->conn_thresh);
+	WRITE_ONCE(svc->latency_thresh, s->latency_thresh);
+}
+
+/* Fills @key's endpoint from a request; every endpoint attribute checked. */
+static int veer_svc_endpoint_parse(struct nlattr *nest, struct nlattr **tb,
+				   struct veer_service *key,
+				   struct netlink_ext_ack *extack)
+{
+	u8 full, proto;
+	int err;
+
+	err = veer_get_addr(nest, tb[VEER_SVC_ADDR4], tb[VEER_SVC_ADDR6],
+			    VEER_SVC_ADDR4, &key->family, &key->addr, extack);
+	if (err)
+		return err;
+	if (!tb[VEER_SVC_PROTO]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "protocol missing");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VEER_SVC_PROTO);
+		return -EINVAL;
+	}
+	proto = nla_get_u8(tb[VEER_SVC_PROTO]);
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VEER_SVC_PROTO],
+				    "protocol must be TCP or UDP");
+		return -EPROTONOSUPPORT;
+	}
+	key->proto = proto;
+	key->port = tb[VEER_SVC_PORT] ? nla_get_be16(tb[VEER_SVC_PORT]) : 0;
+
+	full = key->family == AF_INET ? 32 : 128;
+	key->prefix_len = full;
+	if (tb[VEER_SVC_PREFIX_LEN]) {
+		key->prefix_len = nla_get_u8(tb[VEER_SVC_PREFIX_LEN]);
+		if (key->prefix_len > full) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VEER_SVC_PREFIX_LEN],
+					    "prefix length longer than the address");
+			return -EINVAL;
+		}
+	}
+	if (key->family == AF_INET) {
+		if (key->addr.ip & ~inet_make_mask(key->prefix_len))
+			goto host_bits;
+	} else {
+		struct in6_addr masked;
+
+		ipv6_addr_prefix(&masked, &key->addr.in6, key->prefix_len);
+		if (!ipv6_addr_equal(&masked, &key->addr.in6))
+			goto host_bits;
+	}
+	return 0;
+host_bits:
+	NL_SET_ERR_MSG_ATTR(extack, tb[VEER_SVC_PREFIX_LEN],
+			    "address has bits set beyond the prefix length");
+	return -EINVAL;
+}
+
+static struct veer_service *veer_svc_lookup(struct veer_net *vn,
+					    struct nlattr *nest,
+					    struct nlattr **tb,
+					    struct netlink_ext_ack *extack)
+{
+	struct veer_service *svc;
+
+	if (!tb[VEER_SVC_NAME]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "service name missing");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VEER_SVC_NAME);
+		return ERR_PTR(-EINVAL);
+	}
+	svc = veer_service_find(vn, nla_data(tb[VEER_SVC_NAME]));
+	if (!svc) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VEER_SVC_NAME],
+				    "no such service");
+		return ERR_PTR(-ENOENT);
+	}
+	return svc;
+}
+
+static int veer_service_new(struct veer_net *vn, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *nest = info->attrs[VEER_ATTR_SERVICE];
+	struct nlattr *tb[VEER_SVC_MAX + 1];
+	struct veer_svc_settings set = {
+		.sched = VEER_SCHED_MAGLEV,
+		.cookie_mode = VEER_COOKIE_OFF,
+		.table_size = VEER_DEFAULT_TABLE_SIZE,
+	};
+	struct veer_service key = {}, *svc;
+	int err;
+
+	err = veer_parse_nest(info->attrs, VEER_ATTR_SERVICE, tb, VEER_SVC_MAX,
+			      veer_svc_policy, extack, "service missing");
+	if (err)
+		return err;
+	if (!tb[VEER_SVC_NAME]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "service name missing");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VEER_SVC_NAME);
+		return -EINVAL;
+	}
+	err = veer_check_name(tb[VEER_SVC_NAME], extack);
+	if (err)
+		return err;
+	err = veer_svc_endpoint_parse(nest, tb, &key, extack);
+	if (err)
+		return err;
+	err = veer_svc_settings_parse(tb, &set, extack);
+	if (err)
+		return err;
+
+	if (veer_service_find(vn, nla_data(tb[VEER_SVC_NAME]))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VEER_SVC_NAME],
+				    "a service with this name exists");
+		return -EEXIST;
+	}
+	if (veer_service_find_endpoint(vn, &key)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "a service with this address, prefix, protocol and port exists");
+		return -EEXIST;
+	}
+	if (vn->n_services >= VEER_SERVICES_MAX) {
+		NL_SET_ERR_MSG(extack, "too many services in this namespace");
+		return -ENOSPC;
+	}
+
+	svc = veer_service_alloc();
+	if (!svc)
+		return -ENOMEM;
+	nla_strscpy(svc->name, tb[VEER_SVC_NAME], sizeof(svc->name));
+	svc->family = key.family;
+	svc->addr = key.addr;
+	svc->prefix_len = key.prefix_len;
+	svc->proto = key.proto;
+	svc->port = key.port;
+	veer_svc_settings_apply(svc, &set);
+
+	err = veer_service_insert(vn, svc);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot start the packet hooks");
+		veer_service_free(svc);
+		return err;
+	}
+	veer_changed(vn);
+	veer_event(vn, veer_fill_service, svc, VEER_CMD_SERVICE_NEW);
+	return 0;
+}
+
+static int veer_service_set(struct veer_net *vn, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *nest = info->attrs[VEER_ATTR_SERVICE];
+	struct nlattr *tb[VEER_SVC_MAX + 1];
+	struct veer_svc_settings set;
+	struct veer_service *svc;
+	int i, err;
+
+	err = veer_parse_nest(info->attrs, VEER_ATTR_SERVICE, tb, VEER_SVC_MAX,
+			      veer_svc_policy, extack, "service missing");
+	if (err)
+		return err;
+	svc = veer_svc_lookup(vn, nest, tb, extack);
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+
+	/* The endpoint is the service's identity on the wire: fixed. */
+	for (i = VEER_SVC_ADDR4; i <= VEER_SVC_PORT; i++) {
+		struct veer_service key = {};
+
+		if (!tb[i])
+			continue;
+		err = veer_svc_endpoint_parse(nest, tb, &key, extack);
+		if (err)
+			return err;
+		if (key.family != svc->family || key.proto != svc->proto ||
+		    key.port != svc->port || key.prefix_len != svc->prefix_len ||
+		    memcmp(&key.addr, &svc->addr, sizeof(key.addr))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[i],
+					    "a service's address, prefix, protocol and port cannot change: delete and add it");
+			return -EINVAL;
+		}
+		break;
+	}
+
+	veer_svc_settings_get(svc, &set);
+	err = veer_svc_settings_parse(tb, &set, extack);
+	if (err)
+		return err;
+	veer_svc_settings_apply(svc, &set);
+	veer_changed(vn);
+	veer_event(vn, veer_fill_service, svc, VEER_CMD_SERVICE_SET);
+	return 0;
+}
+
+static int veer_service_del(struct veer_net *vn, struct genl_info *info)
+{
+	struct nlattr *tb[VEER_SVC_MAX + 1];
+	struct veer_service *svc;
+	struct sk_buff *ev = NULL;
+	int err;
+
+	err = veer_parse_nest(info->attrs, VEER_ATTR_SERVICE, tb, VEER_SVC_MAX,
+			      veer_svc_policy, info->extack, "service missing");
+	if (err)
+		return err;
+	svc = veer_svc_lookup(vn, info->attrs[VEER_ATTR_SERVICE], tb,
+			      info->extack);
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+
+	/* The event shows the service as it was, counters included. */
+	if (genl_has_listeners(&veer_family, vn->net, VEER_MCGRP_EVENTS_ID)) {
+		ev = veer_build(veer_fill_service, svc, 0, 0,
+				VEER_CMD_SERVICE_DEL);
+		if (!ev)
+			veer_count(vn, VEER_STAT_EVENTS_DROPPED);
+	}
+	veer_service_remove(vn, svc);
+	veer_service_free(svc);
+	veer_changed(vn);
+	if (ev)
+		veer_notify(vn, ev);
+	return 0;
+}
+
+static int veer_service_get(struct veer_net *vn, struct genl_info *info)
+{
+	struct nlattr *tb[VEER_SVC_MAX + 1];
+	struct veer_service *svc;
+	int err;
+
+	err = veer_parse_nest(info->attrs, VEER_ATTR_SERVICE, tb, VEER_SVC_MAX,
+			      veer_svc_policy, info->extack, "service missing");
+	if (err)
+		return err;
+	svc = veer_svc_lookup(vn, info->attrs[VEER_ATTR_SERVICE], tb,
+			      info->extack);
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+	return veer_reply(info, veer_fill_service, svc, VEER_CMD_SERVICE_GET);
+}
+
+/* ---- hosts ---- */
+
+static int veer_fill_host(struct sk_buff *skb, const void *obj, u32 portid,
+			  u32 seq, int flags, u8 cmd)
+{
+	const struct veer_host *h = obj;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = veer_msg_put(skb, portid, seq, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, VEER_ATTR_SERVICE);
+	if (!nest || nla_put_string(skb, VEER_SVC_NAME, h->svc->name))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	nest = nla_nest_start(skb, VEER_ATTR_HOST);
+	if (!nest)
+		goto cancel;
+	if (veer_put_addr(skb, VEER_HOST_ADDR4, VEER_HOST_ADDR6, h->family,
+			  &h->addr) ||
+	    nla_put_be16(skb, VEER_HOST_PORT, h->port) ||
+	    nla_put_u32(skb, VEER_HOST_WEIGHT, READ_ONCE(h->weight)) ||
+	    nla_put_u8(skb, VEER_HOST_STATE, READ_ONCE(h->state)) ||
+	    nla_put_u8(skb, VEER_HOST_ENCAP, READ_ONCE(h->encap)) ||
+	    nla_put_be16(skb, VEER_HOST_ENCAP_PORT, READ_ONCE(h->encap_port)) ||
+	    veer_put_obj_stats(skb, VEER_HOST_STATS, h->stats))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* A host request: its service, its key (address, port) and its nest. */
+struct veer_host_req {
+	struct veer_service *svc;
+	struct nlattr *tb[VEER_HOST_MAX + 1];
+	u16 family;
+	union nf_inet_addr addr;
+	__be16 port;
+};
+
+static int veer_host_req_parse(struct veer_net *vn, struct genl_info *info,
+			       struct veer_host_req *req)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *stb[VEER_SVC_MAX + 1];
+	struct nlattr *nest;
+	int err;
+
+	err = veer_parse_nest(info->attrs, VEER_ATTR_SERVICE, stb, VEER_SVC_MAX,
+			      veer_svc_ref_policy, extack, "service missing");
+	if (err)
+		return err;
+	err = veer_parse_nest(info->attrs, VEER_ATTR_HOST, req->tb,
+			      VEER_HOST_MAX, veer_host_policy, extack,
+			      "host missing");
+	if (err)
+		return err;
+	req->svc = veer_svc_lookup(vn, info->attrs[VEER_ATTR_SERVICE], stb,
+				   extack);
+	if (IS_ERR(req->svc))
+		return PTR_ERR(req->svc);
+
+	nest = info->attrs[VEER_ATTR_HOST];
+	err = veer_get_addr(nest, req->tb[VEER_HOST_ADDR4],
+			    req->tb[VEER_HOST_ADDR6], VEER_HOST_ADDR4,
+			    &req->family, &req->addr, extack);
+	if (err)
+		return err;
+	req->port = req->tb[VEER_HOST_PORT] ?
+		    nla_get_be16(req->tb[VEER_HOST_PORT]) : 0;
+	return 0;
+}
+
+/* Validates the settings of @req against @h (the current or default ones). */
+static int veer_host_settings_parse(const struct veer_host_req *req,
+				    struct veer_host *h,
+				    struct netlink_ext_ack *extack)
+{
+	struct nlattr *const *tb = req->tb;
+
+	if (tb[VEER_HOST_WEIGHT])
+		h->weight = nla_get_u32(tb[VEER_HOST_WEIGHT]);
+	if (tb[VEER_HOST_STATE])
+		h->state = nla_get_u8(tb[VEER_HOST_STATE]);
+	if (tb[VEER_HOST_ENCAP])
+		h->encap = nla_get_u8(tb[VEER_HOST_ENCAP]);
+	if (tb[VEER_HOST_ENCAP_PORT])
+		h->encap_port = nla_get_be16(tb[VEER_HOST_ENCAP_PORT]);
+	/* Without a tunnel the packet is routed as is: same family only. */
+	if (h->encap == VEER_ENCAP_NONE && req->family != req->svc->family) {
+		NL_SET_ERR_MSG(extack,
+			       "host and service address families differ: only a GUE tunnel can carry that");
+		return -EAFNOSUPPORT;
+	}
+	return 0;
+}
+
+static int veer_host_new(struct veer_net *vn, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct veer_host_req req;
+	struct veer_host tmp = {
+		.weight = 1,
+		.state = VEER_HOST_UP,
+		.encap = VEER_ENCAP_NONE,
+		.encap_port = htons(VEER_DEFAULT_GUE_PORT),
+	};
+	struct veer_host *h;
+	int err;
+
+	err = veer_host_req_parse(vn, info, &req);
+	if (err)
+		return err;
+	err = veer_check_unicast(req.family, &req.addr,
+				 info->attrs[VEER_ATTR_HOST], extack);
+	if (err)
+		return err;
+	err = veer_host_settings_parse(&req, &tmp, extack);
+	if (err)
+		return err;
+	if (veer_host_find(req.svc, req.family, &req.addr, req.port)) {
+		NL_SET_ERR_MSG(extack, "the service has this host already");
+		return -EEXIST;
+	}
+	if (req.svc->n_hosts >= VEER_HOSTS_MAX) {
+		NL_SET_ERR_MSG(extack, "too many hosts in this service");
+		return -ENOSPC;
+	}
+
+	h = veer_host_alloc();
+	if (!h)
+		return -ENOMEM;
+	h->family = req.family;
+	h->addr = req.addr;
+	h->port = req.port;
+	h->weight = tmp.weight;
+	h->state = tmp.state;
+	h->encap = tmp.encap;
+	h->encap_port = tmp.encap_port;
+	veer_host_insert(req.svc, h);
+	veer_changed(vn);
+	veer_event(vn, veer_fill_host, h, VEER_CMD_HOST_NEW);
+	return 0;
+}
+
+static struct veer_host *veer_host_req_find(const struct veer_host_req *req,
+					    struct netlink_ext_ack *extack)
+{
+	struct veer_host *h;
+
+	h = veer_host_find(req->svc, req->family, &req->addr, req->port);
+	if (!h)
+		NL_SET_ERR_MSG(extack, "the service has no such host");
+	return h;
+}
+
+static int veer_host_set(struct veer_net *vn, struct genl_info *info)
+{
+	struct veer_host_req req;
+	struct veer_host *h, tmp;
+	int err;
+
+	err = veer_host_req_parse(vn, info, &req);
+	if (err)
+		return err;
+	h = veer_host_req_find(&req, info->extack);
+	if (!h)
+		return -ENOENT;
+	tmp = *h;
+	err = veer_host_settings_parse(&req, &tmp, info->extack);
+	if (err)
+		return err;
+	WRITE_ONCE(h->weight, tmp.weight);
+	WRITE_ONCE(h->state, tmp.state);
+	WRITE_ONCE(h->encap, tmp.encap);
+	WRITE_ONCE(h->encap_port, tmp.encap_port);
+	veer_changed(vn);
+	veer_event(vn, veer_fill_host, h, VEER_CMD_HOST_SET);
+	return 0;
+}
+
+static int veer_host_del(struct veer_net *vn, struct genl_info *info)
+{
+	struct veer_host_req req;
+	struct veer_host *h;
+	int err;
+
+	err = veer_host_req_parse(vn, info, &req);
+	if (err)
+		return err;
+	h = veer_host_req_find(&req, info->extack);
+	if (!h)
+		return -ENOENT;
+	veer_host_remove(h);
+	veer_changed(vn);
+	/* h->svc stays valid: we hold the lock that frees services. */
+	veer_event(vn, veer_fill_host, h, VEER_CMD_HOST_DEL);
+	veer_host_free(h);
+	return 0;
+}
+
+static int veer_host_get(struct veer_net *vn, struct genl_info *info)
+{
+	struct veer_host_req req;
+	struct veer_host *h;
+	int err;
+
+	err = veer_host_req_parse(vn, info, &req);
+	if (err)
+		return err;
+	h = veer_host_req_find(&req, info->extack);
+	if (!h)
+		return -ENOENT;
+	return veer_reply(info, veer_fill_host, h, VEER_CMD_HOST_GET);
+}
+
+/* ---- peers ---- */
+
+static int veer_fill_peer(struct sk_buff *skb, const void *obj, u32 portid,
+			  u32 seq, int flags, u8 cmd)
+{
+	const struct veer_peer *p = obj;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = veer_msg_put(skb, portid, seq, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, VEER_ATTR_PEER);
+	if (!nest)
+		goto cancel;
+	if (veer_put_addr(skb, VEER_PEER_ADDR4, VEER_PEER_ADDR6, p->family,
+			  &p->addr) ||
+	    nla_put_u8(skb, VEER_PEER_ROLE, READ_ONCE(p->role)) ||
+	    nla_put_be16(skb, VEER_PEER_PORT, READ_ONCE(p->port)) ||
+	    nla_put_u32(skb, VEER_PEER_WEIGHT, READ_ONCE(p->weight)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+struct veer_peer_req {
+	struct nlattr *tb[VEER_PEER_MAX + 1];
+	u16 family;
+	union nf_inet_addr addr;
+};
+
+static int veer_peer_req_parse(struct genl_info *info,
+			       struct veer_peer_req *req)
+{
+	int err;
+
+	err = veer_parse_nest(info->attrs, VEER_ATTR_PEER, req->tb,
+			      VEER_PEER_MAX, veer_peer_policy, info->extack,
+			      "peer missing");
+	if (err)
+		return err;
+	return veer_get_addr(info->attrs[VEER_ATTR_PEER],
+			     req->tb[VEER_PEER_ADDR4], req->tb[VEER_PEER_ADDR6],
+			     VEER_PEER_ADDR4, &req->family, &req->addr,
+			     info->extack);
+}
+
+static void veer_peer_settings_parse(const struct veer_peer_req *req,
+				     struct veer_peer *p)
+{
+	if (req->tb[VEER_PEER_ROLE])
+		p->role = nla_get_u8(req->tb[VEER_PEER_ROLE]);
+	if (req->tb[VEER_PEER_PORT])
+		p->port = nla_get_be16(req->tb[VEER_PEER_PORT]);
+	if (req->tb[VEER_PEER_WEIGHT])
+		p->weight = nla_get_u32(req->tb[VEER_PEER_WEIGHT]);
+}
+
+static struct veer_peer *veer_peer_req_find(struct veer_net *vn,
+					    const struct veer_peer_req *req,
+					    struct netlink_ext_ack *extack)
+{
+	struct veer_peer *p;
+
+	p = veer_peer_find(vn, req->family, &req->addr);
+	if (!p)
+		NL_SET_ERR_MSG(extack, "no such peer");
+	return p;
+}
+
+static int veer_peer_new(struct veer_net *vn, struct genl_info *info)
+{
+	struct veer_peer_req req;
+	struct veer_peer *p;
+	int err;
+
+	err = veer_peer_req_parse(info, &req);
+	if (err)
+		return err;
+	err = veer_check_unicast(req.family, &req.addr,
+				 info->attrs[VEER_ATTR_PEER], info->extack);
+	if (err)
+		return err;
+	if (veer_peer_find(vn, req.family, &req.addr)) {
+		NL_SET_ERR_MSG(info->extack, "a peer with this address exists");
+		return -EEXIST;
+	}
+	if (vn->n_peers >= VEER_PEERS_MAX) {
+		NL_SET_ERR_MSG(info->extack, "too many peers in this namespace");
+		return -ENOSPC;
+	}
+	p = veer_peer_alloc();
+	if (!p)
+		return -ENOMEM;
+	p->family = req.family;
+	p->addr = req.addr;
+	p->role = VEER_PEER_SHADOW;
+	p->port = htons(VEER_DEFAULT_GUE_PORT);
+	p->weight = 1;
+	veer_peer_settings_parse(&req, p);
+	veer_peer_insert(vn, p);
+	veer_changed(vn);
+	veer_event(vn, veer_fill_peer, p, VEER_CMD_PEER_NEW);
+	return 0;
+}
+
+static int veer_peer_set(struct veer_net *vn, struct genl_info *info)
+{
+	struct veer_peer_req req;
+	struct veer_peer *p, tmp;
+	int err;
+
+	err = veer_peer_req_parse(info, &req);
+	if (err)
+		return err;
+	p = veer_peer_req_find(vn, &req, info->extack);
+	if (!p)
+		return -ENOENT;
+	tmp = *p;
+	veer_peer_settings_parse(&req, &tmp);
+	WRITE_ONCE(p->role, tmp.role);
+	WRITE_ONCE(p->port, tmp.port);
+	WRITE_ONCE(p->weight, tmp.weight);
+	veer_changed(vn);
+	veer_event(vn, veer_fill_peer, p, VEER_CMD_PEER_SET);
+	return 0;
+}
+
+static int veer_peer_del(struct veer_net *vn, struct genl_info *info)
+{
+	struct veer_peer_req req;
+	struct veer_peer *p;
+	int err;
+
+	err = veer_peer_req_parse(info, &req);
+	if (err)
+		return err;
+	p = veer_peer_req_find(vn, &req, info->extack);
+	if (!p)
+		return -ENOENT;
+	/* Announce first: removal hands the peer to RCU for freeing. */
+	veer_event(vn, veer_fill_peer, p, VEER_CMD_PEER_DEL);
+	veer_peer_remove(vn, p);
+	veer_changed(vn);
+	return 0;
+}
+
+static int veer_peer_get(struct veer_net *vn, struct genl_info *info)
+{
+	struct veer_peer_req req;
+	struct veer_peer *p;
+	int err;
+
+	err = veer_peer_req_parse(info, &req);
+	if (err)
+		return err;
+	p = veer_peer_req_find(vn, &req, info->extack);
+	if (!p)
+		return -ENOENT;
+	return veer_reply(info, veer_fill_peer, p, VEER_CMD_PEER_GET);
+}
+
+/* ---- config and stats ---- */
+
+static int veer_fill_config(struct sk_buff *skb, const void *obj, u32 portid,
+			    u32 seq, int flags, u8 cmd)
+{
+	const struct veer_config *cfg = obj;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = veer_msg_put(skb, portid, seq, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, VEER_ATTR_CONFIG);
+	if (!nest)
+		goto cancel;
+	if (nla_put_u32(skb, VEER_CFG_FLOW_MAX, cfg->flow_max) ||
+	    nla_put_u8(skb, VEER_CFG_TRACK_ALL, cfg->track_all) ||
+	    nla_put_be16(skb, VEER_CFG_GUE_PORT, cfg->gue_port) ||
+	    nla_put_u32(skb, VEER_CFG_EVENT_RATE, cfg->event_rate) ||
+	    nla_put_u32(skb, VEER_CFG_NODE_ID, cfg->node_id))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int veer_config_set(struct veer_net *vn, struct genl_info *info)
+{
+	struct nlattr *tb[VEER_CFG_MAX + 1];
+	struct veer_config cfg = vn->cfg;
+	int err;
+
+	err = veer_parse_nest(info->attrs, VEER_ATTR_CONFIG, tb, VEER_CFG_MAX,
+			      veer_cfg_policy, info->extack, "config missing");
+	if (err)
+		return err;
+	if (tb[VEER_CFG_FLOW_MAX])
+		cfg.flow_max = nla_get_u32(tb[VEER_CFG_FLOW_MAX]);
+	if (tb[VEER_CFG_TRACK_ALL])
+		cfg.track_all = nla_get_u8(tb[VEER_CFG_TRACK_ALL]);
+	if (tb[VEER_CFG_GUE_PORT])
+		cfg.gue_port = nla_get_be16(tb[VEER_CFG_GUE_PORT]);
+	if (tb[VEER_CFG_EVENT_RATE])
+		cfg.event_rate = nla_get_u32(tb[VEER_CFG_EVENT_RATE]);
+	if (tb[VEER_CFG_NODE_ID])
+		cfg.node_id = nla_get_u32(tb[VEER_CFG_NODE_ID]);
+
+	WRITE_ONCE(vn->cfg.flow_max, cfg.flow_max);
+	WRITE_ONCE(vn->cfg.track_all, cfg.track_all);
+	WRITE_ONCE(vn->cfg.gue_port, cfg.gue_port);
+	WRITE_ONCE(vn->cfg.event_rate, cfg.event_rate);
+	WRITE_ONCE(vn->cfg.node_id, cfg.node_id);
+	veer_changed(vn);
+	veer_event(vn, veer_fill_config, &vn->cfg, VEER_CMD_CONFIG_SET);
+	return 0;
+}
+
+static int veer_config_get(struct veer_net *vn, struct genl_info *info)
+{
+	return veer_reply(info, veer_fill_config, &vn->cfg,
+			  VEER_CMD_CONFIG_GET);
+}
+
+static int veer_fill_stats(struct sk_buff *skb, const void *obj, u32 portid,
+			   u32 seq, int flags, u8 cmd)
+{
+	const struct veer_net *vn = obj;
+	struct nlattr *nest;
+	void *hdr;
+	int i;
+
+	hdr = veer_msg_put(skb, portid, seq, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, VEER_ATTR_STATS);
+	if (!nest)
+		goto cancel;
+	for (i = VEER_STAT_UNSPEC + 1; i < __VEER_STAT_MAX; i++) {
+		if (!veer_stat_names[i])
+			continue;
+		if (nla_put_u64_64bit(skb, i, veer_counter_sum(vn, i),
+				      VEER_STAT_PAD))
+			goto cancel;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int veer_stats_get(struct veer_net *vn, struct genl_info *info)
+{
+	return veer_reply(info, veer_fill_stats, vn, VEER_CMD_STATS_GET);
+}
+
+/* ---- dispatch ---- */
+
+typedef int (*veer_handler)(struct veer_net *vn, struct genl_info *info);
+
+static const veer_handler veer_handlers[__VEER_CMD_MAX] = {
+	[VEER_CMD_SERVICE_NEW]	= veer_service_new,
+	[VEER_CMD_SERVICE_DEL]	= veer_service_del,
+	[VEER_CMD_SERVICE_SET]	= veer_service_set,
+	[VEER_CMD_SERVICE_GET]	= veer_service_get,
+	[VEER_CMD_HOST_NEW]	= veer_host_new,
+	[VEER_CMD_HOST_DEL]	= veer_host_del,
+	[VEER_CMD_HOST_SET]	= veer_host_set,
+	[VEER_CMD_HOST_GET]	= veer_host_get,
+	[VEER_CMD_PEER_NEW]	= veer_peer_new,
+	[VEER_CMD_PEER_DEL]	= veer_peer_del,
+	[VEER_CMD_PEER_SET]	= veer_peer_set,
+	[VEER_CMD_PEER_GET]	= veer_peer_get,
+	[VEER_CMD_CONFIG_SET]	= veer_config_set,
+	[VEER_CMD_CONFIG_GET]	= veer_config_get,
+	[VEER_CMD_STATS_GET]	= veer_stats_get,
+};
+
+static int veer_nl_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct veer_net *vn = veer_pernet(genl_info_net(info));
+	u8 cmd = info->genlhdr->cmd;
+	int err;
+
+	veer_count(vn, VEER_STAT_NL_REQUESTS);
+	mutex_lock(&vn->lock);
+	err = veer_handlers[cmd](vn, info);
+	mutex_unlock(&vn->lock);
+	if (err)
+		veer_count(vn, VEER_STAT_NL_REJECTS);
+	return err;
+}
+
+/* ---- dumps ---- */
+
+/* Called under vn->lock at the start of each part of a dump. */
+static void veer_dump_begin(struct veer_net *vn, struct netlink_callback *cb)
+{
+	/* args[4]: set once the dump has been counted as a request. */
+	if (!cb->args[4]) {
+		veer_count(vn, VEER_STAT_NL_REQUESTS);
+		cb->args[4] = 1;
+	}
+	cb->seq = vn->gen;
+}
+
+static int veer_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			 veer_fill_fn fill, const void *obj, u8 cmd)
+{
+	unsigned int off = skb->len;
+	int err;
+
+	err = fill(skb, obj, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+		   NLM_F_MULTI, cmd);
+	if (!err)
+		nl_dump_check_consistent(cb, (struct nlmsghdr *)(skb->data + off));
+	return err;
+}
+
+static int veer_nl_service_dump(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct veer_net *vn = veer_pernet(sock_net(skb->sk));
+	struct veer_service *svc;
+	long idx = 0, start = cb->args[0];
+
+	mutex_lock(&vn->lock);
+	veer_dump_begin(vn, cb);
+	list_for_each_entry(svc, &vn->services, list) {
+		if (idx >= start &&
+		    veer_dump_one(skb, cb, veer_fill_service, svc,
+				  VEER_CMD_SERVICE_GET))
+			break;
+		idx++;
+	}
+	mutex_unlock(&vn->lock);
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int veer_nl_host_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct veer_net *vn = veer_pernet(sock_net(skb->sk));
+	struct nlattr **attrs = veer_dump_attrs(cb);
+	struct veer_service *only = NULL, *svc;
+	long s_idx = 0, h_idx, s_start = cb->args[0], h_start = cb->args[1];
+	struct veer_host *h;
+	int err = 0;
+
+	mutex_lock(&vn->lock);
+	veer_dump_begin(vn, cb);
+	if (attrs && attrs[VEER_ATTR_SERVICE]) {
+		struct nlattr *stb[VEER_SVC_MAX + 1];
+
+		err = nla_parse_nested(stb, VEER_SVC_MAX,
+				       attrs[VEER_ATTR_SERVICE],
+				       veer_svc_ref_policy, cb->extack);
+		if (!err) {
+			only = veer_svc_lookup(vn, attrs[VEER_ATTR_SERVICE],
+					       stb, cb->extack);
+			if (IS_ERR(only))
+				err = PTR_ERR(only);
+		}
+		if (err) {
+			veer_count(vn, VEER_STAT_NL_REJECTS);
+			goto out;
+		}
+	}
+	list_for_each_entry(svc, &vn->services, list) {
+		if ((only && svc != only) || s_idx < s_start) {
+			s_idx++;
+			continue;
+		}
+		h_idx = 0;
+		list_for_each_entry(h, &svc->hosts, list) {
+			if (h_idx >= h_start &&
+			    veer_dump_one(skb, cb, veer_fill_host, h,
+					  VEER_CMD_HOST_GET))
+				goto done;
+			h_idx++;
+		}
+		h_start = 0;
+		s_idx++;
+	}
+	h_idx = 0;
+done:
+	cb->args[0] = s_idx;
+	cb->args[1] = h_idx;
+	err = skb->len;
+out:
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int veer_nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct veer_net *vn = veer_pernet(sock_net(skb->sk));
+	struct veer_peer *p;
+	long idx = 0, start = cb->args[0];
+
+	mutex_lock(&vn->lock);
+	veer_dump_begin(vn, cb);
+	list_for_each_entry(p, &vn->peers, list) {
+		if (idx >= start &&
+		    veer_dump_one(skb, cb, veer_fill_peer, p, VEER_CMD_PEER_GET))
+			break;
+		idx++;
+	}
+	mutex_unlock(&vn->lock);
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+/* ---- the family ---- */
+
+#define VEER_OP(_cmd, _policy, _flags) {				\
+	.cmd = (_cmd),							\
+	.doit = veer_nl_doit,						\
+	.policy = (_policy),						\
+	.maxattr = VEER_ATTR_MAX,					\
+	.flags = (_flags),						\
+}
+
+/* No policy: the core rejects every attribute. */
+#define VEER_OP_NOATTR(_cmd) {						\
+	.cmd = (_cmd),							\
+	.doit = veer_nl_doit,						\
+}
+
+#define VEER_OP_DUMP(_cmd, _policy, _dump) {				\
+	.cmd = (_cmd),							\
+	.doit = veer_nl_doit,						\
+	.dumpit = (_dump),						\
+	.policy = (_policy),						\
+	.maxattr = VEER_ATTR_MAX,					\
+}
+
+#define VEER_ADMIN GENL_UNS_ADMIN_PERM
+
+static const struct genl_ops veer_ops[] = {
+	VEER_OP(VEER_CMD_SERVICE_NEW, veer_svc_req_policy, VEER_ADMIN),
+	VEER_OP(VEER_CMD_SERVICE_DEL, veer_svc_req_policy, VEER_ADMIN),
+	VEER_OP(VEER_CMD_SERVICE_SET, veer_svc_req_policy, VEER_ADMIN),
+	VEER_OP_DUMP(VEER_CMD_SERVICE_GET, veer_svc_req_policy,
+		     veer_nl_service_dump),
+	VEER_OP(VEER_CMD_HOST_NEW, veer_host_req_policy, VEER_ADMIN),
+	VEER_OP(VEER_CMD_HOST_DEL, veer_host_req_policy, VEER_ADMIN),
+	VEER_OP(VEER_CMD_HOST_SET, veer_host_req_policy, VEER_ADMIN),
+	VEER_OP_DUMP(VEER_CMD_HOST_GET, veer_host_req_policy,
+		     veer_nl_host_dump),
+	VEER_OP(VEER_CMD_PEER_NEW, veer_peer_req_policy, VEER_ADMIN),
+	VEER_OP(VEER_CMD_PEER_DEL, veer_peer_req_policy, VEER_ADMIN),
+	VEER_OP(VEER_CMD_PEER_SET, veer_peer_req_policy, VEER_ADMIN),
+	VEER_OP_DUMP(VEER_CMD_PEER_GET, veer_peer_req_policy,
+		     veer_nl_peer_dump),
+	VEER_OP(VEER_CMD_CONFIG_SET, veer_cfg_req_policy, VEER_ADMIN),
+	VEER_OP_NOATTR(VEER_CMD_CONFIG_GET),
+	VEER_OP_NOATTR(VEER_CMD_STATS_GET),
+};
+
+static struct genl_family veer_family __ro_after_init = {
+	.name		= VEER_GENL_NAME,
+	.version	= VEER_GENL_VERSION,
+	.maxattr	= VEER_ATTR_MAX,
+	.netnsok	= true,
+	/* veer_net->lock serialises each namespace; no need for genl_mutex. */
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.ops		= veer_ops,
+	.n_ops		= ARRAY_SIZE(veer_ops),
+	.mcgrps		= veer_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(veer_mcgrps),
+};
+
+int __init veer_netlink_init(void)
+{
+	return genl_register_family(&veer_family);
+}
+
+void veer_netlink_exit(void)
+{
+	genl_unregister_family(&veer_family);
+}
