@@ -59,7 +59,7 @@ static bool veer_parse_ipv4(const struct sk_buff *skb, struct veer_pkt *p)
 static bool veer_parse_ipv6(const struct sk_buff *skb, struct veer_pkt *p)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	unsigned short frag_off = 0;
+	__be16 frag_off = 0;
 	int thoff;
 	u8 nexthdr;
 

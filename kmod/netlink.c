@@ -8,7 +8,6 @@
  * validates the whole request before it changes anything: a rejected request
  * leaves no trace.
  */
-#include <linux/version.h>
 #include <linux/ctype.h>
 #include <linux/inet.h>
 #include <linux/in.h>
@@ -137,15 +136,6 @@ static const struct nla_policy veer_cfg_req_policy[VEER_ATTR_MAX + 1] = {
 };
 
 /* ---- helpers ---- */
-
-static struct nlattr **veer_dump_attrs(struct netlink_callback *cb)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-	return genl_info_dump(cb)->attrs;
-#else
-	return genl_dumpit_info(cb)->attrs;
-#endif
-}
 
 static void veer_changed(struct veer_net *vn)
 {
@@ -1263,15 +1253,24 @@ static int veer_nl_service_dump(struct sk_buff *skb,
 static int veer_nl_host_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct veer_net *vn = veer_pernet(sock_net(skb->sk));
-	struct nlattr **attrs = veer_dump_attrs(cb);
+	struct nlattr *attrs[VEER_ATTR_MAX + 1];
 	struct veer_service *only = NULL, *svc;
 	long s_idx = 0, h_idx, s_start = cb->args[0], h_start = cb->args[1];
 	struct veer_host *h;
 	int err = 0;
 
+	/*
+	 * The core validated the request already; parse it again here rather
+	 * than use the core's copy, whose home moved between kernel versions.
+	 */
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, attrs, VEER_ATTR_MAX,
+			  veer_host_req_policy, cb->extack);
+	if (err)
+		return err;
+
 	mutex_lock(&vn->lock);
 	veer_dump_begin(vn, cb);
-	if (attrs && attrs[VEER_ATTR_SERVICE]) {
+	if (attrs[VEER_ATTR_SERVICE]) {
 		struct nlattr *stb[VEER_SVC_MAX + 1];
 
 		err = nla_parse_nested(stb, VEER_SVC_MAX,
