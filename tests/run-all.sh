@@ -1,0 +1,88 @@
+#!/bin/bash
+# run-all.sh: everything `make check` runs, in order, with one summary.
+#
+#   build      the module for every installed kernel, userspace, -Werror
+#   style      checkpatch, sparse and W=1 (scripts/style.sh)
+#   dkms       the module builds through DKMS for 6.1 (scripts/dkms.sh check)
+#   unit       host-side cmocka tests (tests/unit)
+#   guest      tests/selftests in a QEMU guest, per kernel series (6.1, 6.12)
+#
+# Each part prints TAP lines; the last line is "N passed, N failed" over
+# every test of every part.  VEER_KERNELS overrides the kernel list (e.g.
+# "6.1" or "6.1 6.12 debug"); VEER_SKIP_STYLE=1 skips style and dkms.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+pass=0
+fail=0
+log=$top/build/check
+mkdir -p "$log"
+start=$(date +%s)
+
+count() { # count PASS FAIL: add a part's totals
+	pass=$((pass + $1))
+	fail=$((fail + $2))
+}
+
+one() { # one NAME CMD...: a single pass/fail step, output kept in a log
+	local name=$1
+	shift
+	if "$@" >"$log/$name.log" 2>&1; then
+		echo "ok - $name"
+		count 1 0
+	else
+		sed 's/^/# /' "$log/$name.log" | tail -n 40
+		echo "not ok - $name (log: build/check/$name.log)"
+		count 0 1
+	fi
+}
+
+# A part that prints "...: N passed, N failed" (or with ", N skipped").
+part() { # part NAME CMD...
+	local name=$1 out p f rc
+	shift
+	"$@" 2>&1 | tee "$log/$name.log"
+	rc=${PIPESTATUS[0]}
+	out=$(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$log/$name.log" | tail -n1)
+	if [ -z "$out" ]; then
+		echo "not ok - $name: no summary line (log: build/check/$name.log)"
+		count 0 1
+		return
+	fi
+	p=$(sed -E 's/.*(^|: )([0-9]+) passed.*/\2/' <<<"$out")
+	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$out")
+	count "$p" "$f"
+	# A part that died after printing a clean summary still fails.
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited non-zero"
+		count 0 1
+	fi
+}
+
+echo "# build"
+one build-modules make -C "$top" modules KMOD_FLAGS="W=1 KCFLAGS=-Werror"
+one build-userspace make -C "$top" userspace
+
+if [ "${VEER_SKIP_STYLE:-0}" != 1 ]; then
+	echo "# style"
+	part style "$top/scripts/style.sh"
+	echo "# dkms"
+	one dkms "$top/scripts/dkms.sh" check "$(sed -n 's/^VERSION := //p' Makefile)"
+fi
+
+echo "# unit"
+part unit make -s -C "$top/tests/unit" check
+
+for k in ${VEER_KERNELS:-6.1 6.12}; do
+	if [ "$k" != debug ] && ! ls -d /lib/modules/"$k".*/build >/dev/null 2>&1; then
+		echo "# guest $k: no such kernel installed, skipped"
+		continue
+	fi
+	echo "# guest $k"
+	part "guest-$k" "$top/tests/vm/run.sh" --kver "$k" --timeout 1500 -- \
+		"$top/tests/selftests/run-in-guest.sh"
+done
+
+echo "# took $(($(date +%s) - start)) s"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
