@@ -39,7 +39,8 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	iproute2 nftables iptables conntrack conntrackd ipvsadm ethtool
 	iperf3 socat ncat curl nginx-light tcpdump tshark hping3 python3-scapy
-	jq python3 gnuplot-nox bash-completion xz-utils
+	jq python3 python3-yaml gnuplot-nox bash-completion xz-utils
+	iputils-ping zstd shellcheck procps psmisc
 )
 apt-get install -y -q --no-install-recommends "${pkgs[@]}"
 

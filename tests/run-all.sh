@@ -4,6 +4,7 @@
 #   build      the module for every installed kernel, userspace, -Werror
 #   style      checkpatch, sparse and W=1 (scripts/style.sh)
 #   dkms       the module builds through DKMS for 6.1 (scripts/dkms.sh check)
+#   spec       the YNL spec agrees with the uapi header
 #   unit       host-side cmocka tests (tests/unit)
 #   guest      tests/selftests in a QEMU guest, per kernel series (6.1, 6.12)
 #
@@ -69,6 +70,9 @@ if [ "${VEER_SKIP_STYLE:-0}" != 1 ]; then
 	echo "# dkms"
 	one dkms "$top/scripts/dkms.sh" check "$(sed -n 's/^VERSION := //p' Makefile)"
 fi
+
+echo "# spec"
+part spec python3 "$top/tests/spec-check.py" "$top"
 
 echo "# unit"
 part unit make -s -C "$top/tests/unit" check
