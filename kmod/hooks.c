@@ -23,6 +23,7 @@ struct veer_pkt {
 	u8 proto;
 	union nf_inet_addr daddr;
 	__be16 dport;
+	unsigned int thoff;
 };
 
 /* Destination ports of TCP and UDP; false when the header is cut short. */
@@ -32,6 +33,7 @@ static bool veer_parse_ports(const struct sk_buff *skb, unsigned int thoff,
 	__be16 _ports[2];
 	const __be16 *ports;
 
+	p->thoff = thoff;
 	if (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP)
 		return true;
 	ports = skb_header_pointer(skb, thoff, sizeof(_ports), _ports);
@@ -56,7 +58,8 @@ static bool veer_parse_ipv4(const struct sk_buff *skb, struct veer_pkt *p)
 	return veer_parse_ports(skb, skb_network_offset(skb) + ip_hdrlen(skb), p);
 }
 
-static bool veer_parse_ipv6(const struct sk_buff *skb, struct veer_pkt *p)
+static bool veer_parse_ipv6(struct veer_net *vn, const struct sk_buff *skb,
+			    struct veer_pkt *p)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	__be16 frag_off = 0;
@@ -70,6 +73,8 @@ static bool veer_parse_ipv6(const struct sk_buff *skb, struct veer_pkt *p)
 				 &nexthdr, &frag_off);
 	if (thoff < 0)
 		return false;
+	if (nexthdr != ip6h->nexthdr)
+		veer_count(vn, VEER_STAT_IPV6_EXTHDR);
 	if (frag_off & htons(IP6_OFFSET)) {
 		p->proto = 0;
 		return true;
@@ -94,7 +99,7 @@ static unsigned int veer_prerouting(void *priv, struct sk_buff *skb,
 	if (state->pf == NFPROTO_IPV4)
 		ok = veer_parse_ipv4(skb, &p);
 	else
-		ok = veer_parse_ipv6(skb, &p);
+		ok = veer_parse_ipv6(vn, skb, &p);
 	if (!ok) {
 		veer_count(vn, VEER_STAT_BAD_HDR);
 		return NF_ACCEPT;
@@ -102,22 +107,24 @@ static unsigned int veer_prerouting(void *priv, struct sk_buff *skb,
 	if (p.proto != IPPROTO_TCP && p.proto != IPPROTO_UDP)
 		return NF_ACCEPT;
 
-	svc = veer_service_match(vn, p.family, &p.daddr, p.proto, p.dport);
-	if (!svc)
-		return NF_ACCEPT;
-
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct) {
+	if (!ct)
 		veer_count(vn, VEER_STAT_NO_CT);
-		new_conn = false;
-	} else {
+
+	/* Service counters: packets toward the service. */
+	svc = veer_service_match(vn, p.family, &p.daddr, p.proto, p.dport);
+	if (svc) {
 		/* First packet only: a retransmitted SYN finds ct confirmed. */
-		new_conn = ctinfo == IP_CT_NEW && !nf_ct_is_confirmed(ct);
+		new_conn = ct && ctinfo == IP_CT_NEW && !nf_ct_is_confirmed(ct);
+		veer_count(vn, VEER_STAT_SVC_PACKETS);
+		if (new_conn)
+			veer_count(vn, VEER_STAT_SVC_CONNS);
+		veer_obj_stats_add(svc->stats, skb->len, new_conn);
 	}
-	veer_count(vn, VEER_STAT_SVC_PACKETS);
-	if (new_conn)
-		veer_count(vn, VEER_STAT_SVC_CONNS);
-	veer_obj_stats_add(svc->stats, skb->len, new_conn);
+
+	/* Flow records: both directions, keyed by the original tuple. */
+	if (ct)
+		veer_flow_packet(vn, skb, ct, ctinfo, p.thoff);
 	return NF_ACCEPT;
 }
 
@@ -154,10 +161,20 @@ int veer_hooks_get(struct veer_net *vn)
 		return err;
 	}
 	WRITE_ONCE(vn->hooks_on, true);
+	veer_flow_gc_kick(vn);
 	return 0;
 }
 
-/* Called under vn->lock when the last service goes. */
+/* Hooks run while there is a service or every flow is to be tracked. */
+int veer_hooks_update(struct veer_net *vn)
+{
+	if (vn->n_services || vn->cfg.track_all)
+		return veer_hooks_get(vn);
+	veer_hooks_put(vn);
+	return 0;
+}
+
+/* Called under vn->lock when the hooks are no longer wanted. */
 void veer_hooks_put(struct veer_net *vn)
 {
 	if (!vn->hooks_on)

@@ -99,6 +99,23 @@ const char *const veer_stat_names[__VEER_STAT_MAX] = {
 	[VEER_STAT_HOSTS]		= "hosts",
 	[VEER_STAT_PEERS]		= "peers",
 	[VEER_STAT_HOOKS]		= "hooks",
+	[VEER_STAT_FLOWS]		= "flows",
+	[VEER_STAT_FLOWS_NEW]		= "flows_new",
+	[VEER_STAT_FLOWS_REAPED]	= "flows_reaped",
+	[VEER_STAT_FLOWS_EVICTED]	= "flows_evicted",
+	[VEER_STAT_FLOWS_NOMEM]		= "flows_nomem",
+	[VEER_STAT_FLOWS_RECYCLED]	= "flows_recycled",
+	[VEER_STAT_AGGS]		= "aggregates",
+	[VEER_STAT_AGGS_EVICTED]	= "aggregates_evicted",
+	[VEER_STAT_LEVEL0]		= "level0",
+	[VEER_STAT_LEVEL1]		= "level1",
+	[VEER_STAT_LEVEL2]		= "level2",
+	[VEER_STAT_LEVEL3]		= "level3",
+	[VEER_STAT_LEASES_EXPIRED]	= "leases_expired",
+	[VEER_STAT_EVENTS_SUPPRESSED]	= "events_suppressed",
+	[VEER_STAT_ZERO_WINDOW]		= "zero_window",
+	[VEER_STAT_OUT_OF_WINDOW]	= "out_of_window",
+	[VEER_STAT_IPV6_EXTHDR]		= "ipv6_exthdr",
 };
 
 static u64 veer_gauge(const struct veer_net *vn, enum veer_stat s)
@@ -113,6 +130,15 @@ static u64 veer_gauge(const struct veer_net *vn, enum veer_stat s)
 		return READ_ONCE(vn->n_peers);
 	case VEER_STAT_HOOKS:
 		return READ_ONCE(vn->hooks_on);
+	case VEER_STAT_FLOWS:
+		return atomic_read(&vn->n_flows);
+	case VEER_STAT_AGGS:
+		return atomic_read(&vn->n_aggs);
+	case VEER_STAT_LEVEL0:
+	case VEER_STAT_LEVEL1:
+	case VEER_STAT_LEVEL2:
+	case VEER_STAT_LEVEL3:
+		return atomic_read(&vn->n_level[s - VEER_STAT_LEVEL0]);
 	case VEER_STAT_HOSTS:
 		rcu_read_lock();
 		list_for_each_entry_rcu(svc, &vn->services, list)
@@ -134,6 +160,12 @@ u64 veer_counter_sum(const struct veer_net *vn, enum veer_stat s)
 	case VEER_STAT_HOSTS:
 	case VEER_STAT_PEERS:
 	case VEER_STAT_HOOKS:
+	case VEER_STAT_FLOWS:
+	case VEER_STAT_AGGS:
+	case VEER_STAT_LEVEL0:
+	case VEER_STAT_LEVEL1:
+	case VEER_STAT_LEVEL2:
+	case VEER_STAT_LEVEL3:
 		return veer_gauge(vn, s);
 	default:
 		break;
@@ -157,17 +189,34 @@ static int __net_init veer_net_init(struct net *net)
 	vn->cfg.flow_max = READ_ONCE(veer_default_flow_max);
 	vn->cfg.event_rate = READ_ONCE(veer_default_event_rate);
 	vn->cfg.gue_port = htons(READ_ONCE(veer_default_gue_port));
+	vn->cfg.gran_bw = 10000;
+	vn->cfg.gran_duration = 10000;
+	vn->cfg.gran_freq = 60;
+	vn->cfg.subnet_prefix4 = 24;
+	vn->cfg.subnet_prefix6 = 64;
+	vn->cfg.app_port_span = 1;
+	vn->cfg.agg_max = 16384;
+	spin_lock_init(&vn->ev_lock);
+	vn->ev_last = jiffies;
+	vn->ev_tokens = vn->cfg.event_rate;
 
 	vn->counters = alloc_percpu(struct veer_pcpu_counters);
 	if (!vn->counters)
 		return -ENOMEM;
 
+	err = veer_flow_net_init(vn);
+	if (err)
+		goto err_counters;
 	err = veer_proc_init(vn);
-	if (err) {
-		free_percpu(vn->counters);
-		return err;
-	}
+	if (err)
+		goto err_flow;
 	return 0;
+
+err_flow:
+	veer_flow_net_exit(vn);
+err_counters:
+	free_percpu(vn->counters);
+	return err;
 }
 
 static void __net_exit veer_net_exit(struct net *net)
@@ -177,7 +226,9 @@ static void __net_exit veer_net_exit(struct net *net)
 	veer_proc_exit(vn);
 	mutex_lock(&vn->lock);
 	veer_objects_flush(vn);
+	veer_hooks_put(vn);	/* track-all may have kept them */
 	mutex_unlock(&vn->lock);
+	veer_flow_net_exit(vn);
 	idr_destroy(&vn->service_ids);
 	/* Readers of the counters are the hooks (gone) and proc (gone). */
 	free_percpu(vn->counters);
@@ -194,18 +245,25 @@ static int __init veer_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&veer_net_ops);
+	err = veer_flow_init();
 	if (err)
 		return err;
-
+	err = register_pernet_subsys(&veer_net_ops);
+	if (err)
+		goto err_flow;
 	err = veer_netlink_init();
-	if (err) {
-		unregister_pernet_subsys(&veer_net_ops);
-		return err;
-	}
+	if (err)
+		goto err_pernet;
 	pr_info("loaded (genl family %s v%d)\n", VEER_GENL_NAME,
 		VEER_GENL_VERSION);
 	return 0;
+
+err_pernet:
+	unregister_pernet_subsys(&veer_net_ops);
+	rcu_barrier();
+err_flow:
+	veer_flow_exit();
+	return err;
 }
 
 static void __exit veer_exit(void)
@@ -216,6 +274,7 @@ static void __exit veer_exit(void)
 	/* Objects are freed by RCU callbacks that live in this module. */
 	rcu_barrier();
 	WARN_ON(atomic_long_read(&veer_live_objects));
+	veer_flow_exit();
 }
 
 module_init(veer_init);

@@ -9,6 +9,7 @@
  * leaves no trace.
  */
 #include <linux/ctype.h>
+#include <linux/rhashtable.h>
 #include <linux/inet.h>
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -20,10 +21,13 @@
 
 enum veer_mcgrp {
 	VEER_MCGRP_EVENTS_ID,
+	VEER_MCGRP_FLOWS_ID,
 };
 
+/* Flow events have their own group so they cannot crowd out the others. */
 static const struct genl_multicast_group veer_mcgrps[] = {
 	[VEER_MCGRP_EVENTS_ID] = { .name = VEER_MCGRP_EVENTS },
+	[VEER_MCGRP_FLOWS_ID] = { .name = VEER_MCGRP_FLOWS },
 };
 
 static struct genl_family veer_family;
@@ -115,6 +119,57 @@ static const struct nla_policy veer_cfg_policy[VEER_CFG_MAX + 1] = {
 	[VEER_CFG_EVENT_RATE]	= NLA_POLICY_FULL_RANGE(NLA_U32,
 							&veer_event_rate_range),
 	[VEER_CFG_NODE_ID]	= { .type = NLA_U32 },
+	[VEER_CFG_GRAN_MAX_LEVEL] = NLA_POLICY_MAX(NLA_U8, VEER_LEVEL_MAX),
+	[VEER_CFG_GRAN_BW]	= { .type = NLA_U32 },
+	[VEER_CFG_GRAN_DURATION] = { .type = NLA_U32 },
+	[VEER_CFG_GRAN_FREQ]	= { .type = NLA_U32 },
+	[VEER_CFG_SUBNET_PREFIX4] = NLA_POLICY_MAX(NLA_U8, 32),
+	[VEER_CFG_SUBNET_PREFIX6] = NLA_POLICY_MAX(NLA_U8, 128),
+	[VEER_CFG_APP_PORT_SPAN] = NLA_POLICY_MIN(NLA_U16, 1),
+	[VEER_CFG_APP_MARK_MASK] = { .type = NLA_U32 },
+	[VEER_CFG_FLOW_RATE_THRESH] = { .type = NLA_U32 },
+	[VEER_CFG_AGG_MAX]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&veer_flow_max_range),
+};
+
+static struct netlink_range_validation veer_ttl_range = {
+	.min = 1,
+	.max = 24 * 3600 * MSEC_PER_SEC,
+};
+
+static const struct nla_policy veer_lease_policy[VEER_LEASE_MAX + 1] = {
+	[VEER_LEASE_TTL_MS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &veer_ttl_range),
+	[VEER_LEASE_REMAINING_MS] = { .type = NLA_U32 },
+	[VEER_LEASE_CONFIDENCE]	= NLA_POLICY_MAX(NLA_U8, 100),
+	[VEER_LEASE_LEVEL]	= NLA_POLICY_MAX(NLA_U8, VEER_LEVEL_MAX),
+};
+
+static const struct nla_policy veer_flow_policy[VEER_FLOW_MAX + 1] = {
+	[VEER_FLOW_SADDR4]	= { .type = NLA_BE32 },
+	[VEER_FLOW_SADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VEER_FLOW_DADDR4]	= { .type = NLA_BE32 },
+	[VEER_FLOW_DADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VEER_FLOW_SPORT]	= { .type = NLA_BE16 },
+	[VEER_FLOW_DPORT]	= { .type = NLA_BE16 },
+	[VEER_FLOW_PROTO]	= { .type = NLA_U8 },
+	[VEER_FLOW_ZONE]	= { .type = NLA_U16 },
+	[VEER_FLOW_SVC_ID]	= { .type = NLA_U32 },
+	[VEER_FLOW_LEVEL]	= NLA_POLICY_MAX(NLA_U8, VEER_LEVEL_MAX),
+	[VEER_FLOW_LEASE]	= NLA_POLICY_NESTED(veer_lease_policy),
+	[VEER_FLOW_ADDR4]	= { .type = NLA_BE32 },
+	[VEER_FLOW_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
+static const struct nla_policy veer_agg_policy[VEER_AGG_MAX + 1] = {
+	[VEER_AGG_LEVEL]	= NLA_POLICY_RANGE(NLA_U8, VEER_LEVEL_SESSION,
+						   VEER_LEVEL_MAX),
+	[VEER_AGG_ADDR4]	= { .type = NLA_BE32 },
+	[VEER_AGG_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VEER_AGG_PREFIX_LEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+	[VEER_AGG_SVC_ID]	= { .type = NLA_U32 },
+	[VEER_AGG_APP_ID]	= { .type = NLA_U32 },
+	[VEER_AGG_BY_MARK]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[VEER_AGG_LEASE]	= NLA_POLICY_NESTED(veer_lease_policy),
 };
 
 /* Top level: which object nests each operation takes. */
@@ -133,6 +188,14 @@ static const struct nla_policy veer_peer_req_policy[VEER_ATTR_MAX + 1] = {
 
 static const struct nla_policy veer_cfg_req_policy[VEER_ATTR_MAX + 1] = {
 	[VEER_ATTR_CONFIG]	= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy veer_flow_req_policy[VEER_ATTR_MAX + 1] = {
+	[VEER_ATTR_FLOW]	= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy veer_agg_req_policy[VEER_ATTR_MAX + 1] = {
+	[VEER_ATTR_AGG]		= { .type = NLA_NESTED },
 };
 
 /* ---- helpers ---- */
@@ -495,6 +558,38 @@ host_bits:
 	return -EINVAL;
 }
 
+/* A SET may repeat endpoint attributes, but only with their values. */
+static int veer_svc_endpoint_same(const struct veer_service *svc,
+				  struct nlattr **tb,
+				  struct netlink_ext_ack *extack)
+{
+	struct nlattr *bad = NULL;
+
+	if (tb[VEER_SVC_ADDR4] &&
+	    (svc->family != AF_INET ||
+	     nla_get_in_addr(tb[VEER_SVC_ADDR4]) != svc->addr.ip))
+		bad = tb[VEER_SVC_ADDR4];
+	else if (tb[VEER_SVC_ADDR6] &&
+		 (svc->family != AF_INET6 ||
+		  memcmp(nla_data(tb[VEER_SVC_ADDR6]), &svc->addr.in6,
+			 sizeof(struct in6_addr))))
+		bad = tb[VEER_SVC_ADDR6];
+	else if (tb[VEER_SVC_PREFIX_LEN] &&
+		 nla_get_u8(tb[VEER_SVC_PREFIX_LEN]) != svc->prefix_len)
+		bad = tb[VEER_SVC_PREFIX_LEN];
+	else if (tb[VEER_SVC_PROTO] &&
+		 nla_get_u8(tb[VEER_SVC_PROTO]) != svc->proto)
+		bad = tb[VEER_SVC_PROTO];
+	else if (tb[VEER_SVC_PORT] &&
+		 nla_get_be16(tb[VEER_SVC_PORT]) != svc->port)
+		bad = tb[VEER_SVC_PORT];
+	if (!bad)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, bad,
+			    "a service's address, prefix, protocol and port cannot change: delete and add it");
+	return -EINVAL;
+}
+
 static struct veer_service *veer_svc_lookup(struct veer_net *vn,
 					    struct nlattr *nest,
 					    struct nlattr **tb,
@@ -592,7 +687,7 @@ static int veer_service_set(struct veer_net *vn, struct genl_info *info)
 	struct nlattr *tb[VEER_SVC_MAX + 1];
 	struct veer_svc_settings set;
 	struct veer_service *svc;
-	int i, err;
+	int err;
 
 	err = veer_parse_nest(info->attrs, VEER_ATTR_SERVICE, tb, VEER_SVC_MAX,
 			      veer_svc_policy, extack, "service missing");
@@ -603,23 +698,9 @@ static int veer_service_set(struct veer_net *vn, struct genl_info *info)
 		return PTR_ERR(svc);
 
 	/* The endpoint is the service's identity on the wire: fixed. */
-	for (i = VEER_SVC_ADDR4; i <= VEER_SVC_PORT; i++) {
-		struct veer_service key = {};
-
-		if (!tb[i])
-			continue;
-		err = veer_svc_endpoint_parse(nest, tb, &key, extack);
-		if (err)
-			return err;
-		if (key.family != svc->family || key.proto != svc->proto ||
-		    key.port != svc->port || key.prefix_len != svc->prefix_len ||
-		    memcmp(&key.addr, &svc->addr, sizeof(key.addr))) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[i],
-					    "a service's address, prefix, protocol and port cannot change: delete and add it");
-			return -EINVAL;
-		}
-		break;
-	}
+	err = veer_svc_endpoint_same(svc, tb, extack);
+	if (err)
+		return err;
 
 	veer_svc_settings_get(svc, &set);
 	err = veer_svc_settings_parse(tb, &set, extack);
@@ -1085,7 +1166,18 @@ static int veer_fill_config(struct sk_buff *skb, const void *obj, u32 portid,
 	    nla_put_u8(skb, VEER_CFG_TRACK_ALL, cfg->track_all) ||
 	    nla_put_be16(skb, VEER_CFG_GUE_PORT, cfg->gue_port) ||
 	    nla_put_u32(skb, VEER_CFG_EVENT_RATE, cfg->event_rate) ||
-	    nla_put_u32(skb, VEER_CFG_NODE_ID, cfg->node_id))
+	    nla_put_u32(skb, VEER_CFG_NODE_ID, cfg->node_id) ||
+	    nla_put_u8(skb, VEER_CFG_GRAN_MAX_LEVEL, cfg->gran_max_level) ||
+	    nla_put_u32(skb, VEER_CFG_GRAN_BW, cfg->gran_bw) ||
+	    nla_put_u32(skb, VEER_CFG_GRAN_DURATION, cfg->gran_duration) ||
+	    nla_put_u32(skb, VEER_CFG_GRAN_FREQ, cfg->gran_freq) ||
+	    nla_put_u8(skb, VEER_CFG_SUBNET_PREFIX4, cfg->subnet_prefix4) ||
+	    nla_put_u8(skb, VEER_CFG_SUBNET_PREFIX6, cfg->subnet_prefix6) ||
+	    nla_put_u16(skb, VEER_CFG_APP_PORT_SPAN, cfg->app_port_span) ||
+	    nla_put_u32(skb, VEER_CFG_APP_MARK_MASK, cfg->app_mark_mask) ||
+	    nla_put_u32(skb, VEER_CFG_FLOW_RATE_THRESH,
+			cfg->flow_rate_thresh) ||
+	    nla_put_u32(skb, VEER_CFG_AGG_MAX, cfg->agg_max))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -1115,12 +1207,51 @@ static int veer_config_set(struct veer_net *vn, struct genl_info *info)
 		cfg.event_rate = nla_get_u32(tb[VEER_CFG_EVENT_RATE]);
 	if (tb[VEER_CFG_NODE_ID])
 		cfg.node_id = nla_get_u32(tb[VEER_CFG_NODE_ID]);
+	if (tb[VEER_CFG_GRAN_MAX_LEVEL])
+		cfg.gran_max_level = nla_get_u8(tb[VEER_CFG_GRAN_MAX_LEVEL]);
+	if (tb[VEER_CFG_GRAN_BW])
+		cfg.gran_bw = nla_get_u32(tb[VEER_CFG_GRAN_BW]);
+	if (tb[VEER_CFG_GRAN_DURATION])
+		cfg.gran_duration = nla_get_u32(tb[VEER_CFG_GRAN_DURATION]);
+	if (tb[VEER_CFG_GRAN_FREQ])
+		cfg.gran_freq = nla_get_u32(tb[VEER_CFG_GRAN_FREQ]);
+	if (tb[VEER_CFG_SUBNET_PREFIX4])
+		cfg.subnet_prefix4 = nla_get_u8(tb[VEER_CFG_SUBNET_PREFIX4]);
+	if (tb[VEER_CFG_SUBNET_PREFIX6])
+		cfg.subnet_prefix6 = nla_get_u8(tb[VEER_CFG_SUBNET_PREFIX6]);
+	if (tb[VEER_CFG_APP_PORT_SPAN])
+		cfg.app_port_span = nla_get_u16(tb[VEER_CFG_APP_PORT_SPAN]);
+	if (tb[VEER_CFG_APP_MARK_MASK])
+		cfg.app_mark_mask = nla_get_u32(tb[VEER_CFG_APP_MARK_MASK]);
+	if (tb[VEER_CFG_FLOW_RATE_THRESH])
+		cfg.flow_rate_thresh = nla_get_u32(tb[VEER_CFG_FLOW_RATE_THRESH]);
+	if (tb[VEER_CFG_AGG_MAX])
+		cfg.agg_max = nla_get_u32(tb[VEER_CFG_AGG_MAX]);
 
+	if (cfg.track_all != vn->cfg.track_all) {
+		WRITE_ONCE(vn->cfg.track_all, cfg.track_all);
+		err = veer_hooks_update(vn);
+		if (err) {
+			WRITE_ONCE(vn->cfg.track_all, !cfg.track_all);
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot start the packet hooks");
+			return err;
+		}
+	}
 	WRITE_ONCE(vn->cfg.flow_max, cfg.flow_max);
-	WRITE_ONCE(vn->cfg.track_all, cfg.track_all);
 	WRITE_ONCE(vn->cfg.gue_port, cfg.gue_port);
 	WRITE_ONCE(vn->cfg.event_rate, cfg.event_rate);
 	WRITE_ONCE(vn->cfg.node_id, cfg.node_id);
+	WRITE_ONCE(vn->cfg.gran_max_level, cfg.gran_max_level);
+	WRITE_ONCE(vn->cfg.gran_bw, cfg.gran_bw);
+	WRITE_ONCE(vn->cfg.gran_duration, cfg.gran_duration);
+	WRITE_ONCE(vn->cfg.gran_freq, cfg.gran_freq);
+	WRITE_ONCE(vn->cfg.subnet_prefix4, cfg.subnet_prefix4);
+	WRITE_ONCE(vn->cfg.subnet_prefix6, cfg.subnet_prefix6);
+	WRITE_ONCE(vn->cfg.app_port_span, cfg.app_port_span);
+	WRITE_ONCE(vn->cfg.app_mark_mask, cfg.app_mark_mask);
+	WRITE_ONCE(vn->cfg.flow_rate_thresh, cfg.flow_rate_thresh);
+	WRITE_ONCE(vn->cfg.agg_max, cfg.agg_max);
 	veer_changed(vn);
 	veer_event(vn, veer_fill_config, &vn->cfg, VEER_CMD_CONFIG_SET);
 	return 0;
@@ -1166,6 +1297,619 @@ static int veer_stats_get(struct veer_net *vn, struct genl_info *info)
 	return veer_reply(info, veer_fill_stats, vn, VEER_CMD_STATS_GET);
 }
 
+/* ---- flows and aggregates ---- */
+
+static int veer_put_lease(struct sk_buff *skb, int type,
+			  const struct veer_lease *l)
+{
+	struct nlattr *nest;
+	long left;
+
+	if (!l->expires)
+		return 0;
+	left = (long)(l->expires - jiffies);
+	nest = nla_nest_start(skb, type);
+	if (!nest ||
+	    nla_put_u32(skb, VEER_LEASE_TTL_MS,
+			left > 0 ? jiffies_to_msecs(left) : 0) ||
+	    nla_put_u32(skb, VEER_LEASE_REMAINING_MS, l->remaining_ms) ||
+	    nla_put_u8(skb, VEER_LEASE_CONFIDENCE, l->confidence) ||
+	    (l->level >= 0 && nla_put_u8(skb, VEER_LEASE_LEVEL, l->level)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int veer_put_fdir(struct sk_buff *skb, int type,
+			 const struct veer_flow *f, int dir)
+{
+	const struct veer_fdir *d = f->prof ? &f->prof->dir[dir] : NULL;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, type);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, VEER_FDIR_PACKETS, f->packets[dir],
+			      VEER_FDIR_PAD) ||
+	    nla_put_u64_64bit(skb, VEER_FDIR_BYTES, f->bytes[dir],
+			      VEER_FDIR_PAD))
+		return -EMSGSIZE;
+	if (d && f->key.proto == IPPROTO_TCP &&
+	    (nla_put_u32(skb, VEER_FDIR_SEQ, d->seq) ||
+	     nla_put_u32(skb, VEER_FDIR_ACK, d->ack) ||
+	     nla_put_u32(skb, VEER_FDIR_WIN, d->win) ||
+	     nla_put_u8(skb, VEER_FDIR_WSCALE, d->wscale) ||
+	     nla_put_u16(skb, VEER_FDIR_MSS, d->mss) ||
+	     nla_put_u8(skb, VEER_FDIR_OPTS, d->opts) ||
+	     nla_put_u32(skb, VEER_FDIR_TSVAL, d->tsval)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int veer_put_flow(struct sk_buff *skb, struct veer_flow *f)
+{
+	const struct veer_flow_key *k = &f->key;
+	unsigned long now = jiffies;
+	struct nlattr *nest;
+	u32 rtt = 0;
+	int err;
+
+	nest = nla_nest_start(skb, VEER_ATTR_FLOW);
+	if (!nest)
+		return -EMSGSIZE;
+	spin_lock_bh(&f->lock);
+	if (f->prof && f->prof->dir[0].srtt_us && f->prof->dir[1].srtt_us)
+		rtt = f->prof->dir[0].srtt_us + f->prof->dir[1].srtt_us;
+	err = veer_put_addr(skb, VEER_FLOW_SADDR4, VEER_FLOW_SADDR6, k->family,
+			    &k->saddr) ||
+	      veer_put_addr(skb, VEER_FLOW_DADDR4, VEER_FLOW_DADDR6, k->family,
+			    &k->daddr) ||
+	      nla_put_be16(skb, VEER_FLOW_SPORT, k->sport) ||
+	      nla_put_be16(skb, VEER_FLOW_DPORT, k->dport) ||
+	      nla_put_u8(skb, VEER_FLOW_PROTO, k->proto) ||
+	      nla_put_u16(skb, VEER_FLOW_ZONE, k->zone) ||
+	      nla_put_u32(skb, VEER_FLOW_CT_ID, f->ct_id) ||
+	      nla_put_u32(skb, VEER_FLOW_SVC_ID, f->svc_id) ||
+	      nla_put_u8(skb, VEER_FLOW_LEVEL, f->level) ||
+	      (k->proto == IPPROTO_TCP &&
+	       nla_put_u8(skb, VEER_FLOW_TCP_STATE, f->tcp_state)) ||
+	      nla_put_u64_64bit(skb, VEER_FLOW_AGE_MS,
+				jiffies_to_msecs(now - f->start),
+				VEER_FLOW_PAD) ||
+	      nla_put_u64_64bit(skb, VEER_FLOW_IDLE_MS,
+				jiffies_to_msecs(now - READ_ONCE(f->last)),
+				VEER_FLOW_PAD) ||
+	      veer_put_fdir(skb, VEER_FLOW_ORIG, f, IP_CT_DIR_ORIGINAL) ||
+	      veer_put_fdir(skb, VEER_FLOW_REPLY, f, IP_CT_DIR_REPLY) ||
+	      nla_put_u64_64bit(skb, VEER_FLOW_RATE, f->rate, VEER_FLOW_PAD) ||
+	      nla_put_u64_64bit(skb, VEER_FLOW_PEAK_RATE, f->peak_rate,
+				VEER_FLOW_PAD) ||
+	      (f->prof && f->prof->rtt_syn_us &&
+	       nla_put_u32(skb, VEER_FLOW_RTT_SYN, f->prof->rtt_syn_us)) ||
+	      (rtt && nla_put_u32(skb, VEER_FLOW_RTT, rtt)) ||
+	      veer_put_lease(skb, VEER_FLOW_LEASE, &f->lease);
+	spin_unlock_bh(&f->lock);
+	if (err) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int veer_fill_flow(struct sk_buff *skb, const void *obj, u32 portid,
+			  u32 seq, int flags, u8 cmd)
+{
+	void *hdr;
+
+	hdr = veer_msg_put(skb, portid, seq, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (veer_put_flow(skb, (struct veer_flow *)obj)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Token bucket: cfg.event_rate events per second, as big a burst. */
+static bool veer_event_allow(struct veer_net *vn)
+{
+	u32 rate = READ_ONCE(vn->cfg.event_rate);
+	unsigned long now = jiffies;
+	bool ok;
+
+	spin_lock_bh(&vn->ev_lock);
+	if (now != vn->ev_last) {
+		u64 add = div_u64((u64)(now - vn->ev_last) * rate, HZ);
+
+		if (add) {
+			vn->ev_tokens = min_t(u64, vn->ev_tokens + add, rate);
+			vn->ev_last = now;
+		}
+	}
+	ok = vn->ev_tokens > 0;
+	if (ok)
+		vn->ev_tokens--;
+	spin_unlock_bh(&vn->ev_lock);
+	return ok;
+}
+
+void veer_flow_event(struct veer_net *vn, const struct veer_flow *f,
+		     enum veer_flow_event ev)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	if (!genl_has_listeners(&veer_family, vn->net, VEER_MCGRP_FLOWS_ID))
+		return;
+	if (!veer_event_allow(vn)) {
+		veer_count(vn, VEER_STAT_EVENTS_SUPPRESSED);
+		return;
+	}
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!skb)
+		goto dropped;
+	hdr = veer_msg_put(skb, 0, 0, 0, VEER_CMD_FLOW_EVENT);
+	if (!hdr || nla_put_u8(skb, VEER_ATTR_EVENT, ev) ||
+	    veer_put_flow(skb, (struct veer_flow *)f)) {
+		nlmsg_free(skb);
+		goto dropped;
+	}
+	genlmsg_end(skb, hdr);
+	err = genlmsg_multicast_netns(&veer_family, vn->net, skb, 0,
+				      VEER_MCGRP_FLOWS_ID, GFP_ATOMIC);
+	if (err && err != -ESRCH)
+		goto dropped;
+	veer_count(vn, VEER_STAT_EVENTS);
+	return;
+dropped:
+	veer_count(vn, VEER_STAT_EVENTS_DROPPED);
+}
+
+/* A flow's key from a request: the full original tuple. */
+static int veer_flow_key_parse(struct nlattr *nest, struct nlattr **tb,
+			       struct veer_flow_key *k,
+			       struct netlink_ext_ack *extack)
+{
+	union nf_inet_addr daddr;
+	u16 family, dfamily;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	err = veer_get_addr(nest, tb[VEER_FLOW_SADDR4], tb[VEER_FLOW_SADDR6],
+			    VEER_FLOW_SADDR4, &family, &k->saddr, extack);
+	if (err)
+		return err;
+	err = veer_get_addr(nest, tb[VEER_FLOW_DADDR4], tb[VEER_FLOW_DADDR6],
+			    VEER_FLOW_DADDR4, &dfamily, &daddr, extack);
+	if (err)
+		return err;
+	if (family != dfamily) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "source and destination families differ");
+		return -EINVAL;
+	}
+	if (!tb[VEER_FLOW_PROTO] || !tb[VEER_FLOW_SPORT] ||
+	    !tb[VEER_FLOW_DPORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "a flow needs protocol, source and destination ports");
+		NL_SET_ERR_ATTR_MISS(extack, nest, !tb[VEER_FLOW_PROTO] ?
+				     VEER_FLOW_PROTO : !tb[VEER_FLOW_SPORT] ?
+				     VEER_FLOW_SPORT : VEER_FLOW_DPORT);
+		return -EINVAL;
+	}
+	k->family = family;
+	k->daddr = daddr;
+	k->proto = nla_get_u8(tb[VEER_FLOW_PROTO]);
+	k->sport = nla_get_be16(tb[VEER_FLOW_SPORT]);
+	k->dport = nla_get_be16(tb[VEER_FLOW_DPORT]);
+	if (tb[VEER_FLOW_ZONE])
+		k->zone = nla_get_u16(tb[VEER_FLOW_ZONE]);
+	return 0;
+}
+
+static int veer_lease_parse(struct nlattr *attr, struct veer_lease *l,
+			    struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VEER_LEASE_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, VEER_LEASE_MAX, attr, veer_lease_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[VEER_LEASE_TTL_MS]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "lease needs a ttl");
+		NL_SET_ERR_ATTR_MISS(extack, attr, VEER_LEASE_TTL_MS);
+		return -EINVAL;
+	}
+	memset(l, 0, sizeof(*l));
+	veer_lease_from_ttl(l, nla_get_u32(tb[VEER_LEASE_TTL_MS]));
+	if (tb[VEER_LEASE_REMAINING_MS])
+		l->remaining_ms = nla_get_u32(tb[VEER_LEASE_REMAINING_MS]);
+	if (tb[VEER_LEASE_CONFIDENCE])
+		l->confidence = nla_get_u8(tb[VEER_LEASE_CONFIDENCE]);
+	l->level = tb[VEER_LEASE_LEVEL] ? nla_get_u8(tb[VEER_LEASE_LEVEL]) : -1;
+	return 0;
+}
+
+static int veer_flow_get(struct veer_net *vn, struct genl_info *info)
+{
+	struct nlattr *tb[VEER_FLOW_MAX + 1];
+	struct veer_flow_key key;
+	struct sk_buff *skb;
+	struct veer_flow *f;
+	int err;
+
+	err = veer_parse_nest(info->attrs, VEER_ATTR_FLOW, tb, VEER_FLOW_MAX,
+			      veer_flow_policy, info->extack, "flow missing");
+	if (err)
+		return err;
+	err = veer_flow_key_parse(info->attrs[VEER_ATTR_FLOW], tb, &key,
+				  info->extack);
+	if (err)
+		return err;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	rcu_read_lock();
+	f = veer_flow_lookup(vn, &key);
+	if (!f || READ_ONCE(f->dead))
+		err = -ENOENT;
+	else
+		err = veer_fill_flow(skb, f, info->snd_portid, info->snd_seq,
+				     0, VEER_CMD_FLOW_GET);
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(skb);
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG(info->extack, "no such flow");
+		return err;
+	}
+	return genlmsg_reply(skb, info);
+}
+
+static int veer_flow_set(struct veer_net *vn, struct genl_info *info)
+{
+	struct nlattr *tb[VEER_FLOW_MAX + 1];
+	struct veer_flow_key key;
+	struct veer_lease lease;
+	struct veer_flow *f;
+	int err;
+
+	err = veer_parse_nest(info->attrs, VEER_ATTR_FLOW, tb, VEER_FLOW_MAX,
+			      veer_flow_policy, info->extack, "flow missing");
+	if (err)
+		return err;
+	err = veer_flow_key_parse(info->attrs[VEER_ATTR_FLOW], tb, &key,
+				  info->extack);
+	if (err)
+		return err;
+	if (!tb[VEER_FLOW_LEASE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VEER_ATTR_FLOW],
+				    "nothing to set: give a lease");
+		NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[VEER_ATTR_FLOW],
+				     VEER_FLOW_LEASE);
+		return -EINVAL;
+	}
+	err = veer_lease_parse(tb[VEER_FLOW_LEASE], &lease, info->extack);
+	if (err)
+		return err;
+	rcu_read_lock();
+	f = veer_flow_lookup(vn, &key);
+	if (f && !READ_ONCE(f->dead))
+		veer_flow_set_lease(vn, f, &lease);
+	rcu_read_unlock();
+	if (!f) {
+		NL_SET_ERR_MSG(info->extack, "no such flow");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Flow dumps walk the table; their filters and walker live in cb->args[0]. */
+struct veer_flow_dump {
+	struct rhashtable_iter iter;
+	bool has_svc, has_level, has_addr;
+	u32 svc_id;
+	u8 level;
+	u16 family;
+	union nf_inet_addr addr;
+};
+
+static int veer_nl_flow_dump_start(struct netlink_callback *cb)
+{
+	struct veer_net *vn = veer_pernet(sock_net(cb->skb->sk));
+	struct nlattr *attrs[VEER_ATTR_MAX + 1];
+	struct nlattr *tb[VEER_FLOW_MAX + 1];
+	struct veer_flow_dump *st;
+	int err;
+
+	veer_count(vn, VEER_STAT_NL_REQUESTS);
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, attrs, VEER_ATTR_MAX,
+			  veer_flow_req_policy, cb->extack);
+	if (err)
+		goto reject;
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	if (attrs[VEER_ATTR_FLOW]) {
+		err = nla_parse_nested(tb, VEER_FLOW_MAX, attrs[VEER_ATTR_FLOW],
+				       veer_flow_policy, cb->extack);
+		if (err) {
+			kfree(st);
+			goto reject;
+		}
+		if (tb[VEER_FLOW_SVC_ID]) {
+			st->has_svc = true;
+			st->svc_id = nla_get_u32(tb[VEER_FLOW_SVC_ID]);
+		}
+		if (tb[VEER_FLOW_LEVEL]) {
+			st->has_level = true;
+			st->level = nla_get_u8(tb[VEER_FLOW_LEVEL]);
+		}
+		if (tb[VEER_FLOW_ADDR4] || tb[VEER_FLOW_ADDR6]) {
+			err = veer_get_addr(attrs[VEER_ATTR_FLOW],
+					    tb[VEER_FLOW_ADDR4],
+					    tb[VEER_FLOW_ADDR6],
+					    VEER_FLOW_ADDR4, &st->family,
+					    &st->addr, cb->extack);
+			if (err) {
+				kfree(st);
+				goto reject;
+			}
+			st->has_addr = true;
+		}
+	}
+	rhashtable_walk_enter(&vn->flows, &st->iter);
+	cb->args[0] = (long)st;
+	return 0;
+reject:
+	veer_count(vn, VEER_STAT_NL_REJECTS);
+	return err;
+}
+
+static int veer_nl_flow_dump_done(struct netlink_callback *cb)
+{
+	struct veer_flow_dump *st = (struct veer_flow_dump *)cb->args[0];
+
+	if (st) {
+		rhashtable_walk_exit(&st->iter);
+		kfree(st);
+	}
+	return 0;
+}
+
+static bool veer_flow_dump_match(const struct veer_flow_dump *st,
+				 const struct veer_flow *f)
+{
+	if (st->has_svc && f->svc_id != st->svc_id)
+		return false;
+	if (st->has_level && READ_ONCE(f->level) != st->level)
+		return false;
+	if (st->has_addr &&
+	    (f->key.family != st->family ||
+	     (memcmp(&f->key.saddr, &st->addr, sizeof(st->addr)) &&
+	      memcmp(&f->key.daddr, &st->addr, sizeof(st->addr)))))
+		return false;
+	return true;
+}
+
+static int veer_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct veer_flow_dump *st = (struct veer_flow_dump *)cb->args[0];
+	struct veer_flow *f;
+	int err = 0;
+
+	rhashtable_walk_start(&st->iter);
+	/* Peek first: an object that does not fit is sent in the next part. */
+	while ((f = rhashtable_walk_peek(&st->iter))) {
+		if (IS_ERR(f)) {
+			if (PTR_ERR(f) == -EAGAIN) {
+				rhashtable_walk_next(&st->iter);
+				continue;
+			}
+			err = PTR_ERR(f);
+			break;
+		}
+		if (!READ_ONCE(f->dead) && veer_flow_dump_match(st, f) &&
+		    veer_fill_flow(skb, f, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				   VEER_CMD_FLOW_GET))
+			break;
+		rhashtable_walk_next(&st->iter);
+	}
+	rhashtable_walk_stop(&st->iter);
+	return err ?: skb->len;
+}
+
+static int veer_fill_agg(struct sk_buff *skb, const void *obj, u32 portid,
+			 u32 seq, int flags, u8 cmd)
+{
+	struct veer_agg *a = (struct veer_agg *)obj;
+	const struct veer_agg_key *k = &a->key;
+	struct nlattr *nest;
+	void *hdr;
+	int err;
+
+	hdr = veer_msg_put(skb, portid, seq, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, VEER_ATTR_AGG);
+	if (!nest)
+		goto cancel;
+	spin_lock_bh(&a->lock);
+	err = nla_put_u8(skb, VEER_AGG_LEVEL, k->level) ||
+	      veer_put_addr(skb, VEER_AGG_ADDR4, VEER_AGG_ADDR6, k->family,
+			    &k->addr) ||
+	      nla_put_u8(skb, VEER_AGG_PREFIX_LEN, k->prefix_len) ||
+	      (k->level == VEER_LEVEL_SESSION &&
+	       nla_put_u32(skb, VEER_AGG_SVC_ID, k->svc_id)) ||
+	      (k->level == VEER_LEVEL_APP &&
+	       (nla_put_u32(skb, VEER_AGG_APP_ID, k->app_id) ||
+		nla_put_u8(skb, VEER_AGG_BY_MARK, k->by_mark))) ||
+	      nla_put_u32(skb, VEER_AGG_ACTIVE, atomic_read(&a->active)) ||
+	      nla_put_u64_64bit(skb, VEER_AGG_CONNS, atomic64_read(&a->conns),
+				VEER_AGG_PAD) ||
+	      nla_put_u64_64bit(skb, VEER_AGG_PACKETS, a->packets,
+				VEER_AGG_PAD) ||
+	      nla_put_u64_64bit(skb, VEER_AGG_BYTES, a->bytes, VEER_AGG_PAD) ||
+	      nla_put_u64_64bit(skb, VEER_AGG_RATE, a->rate, VEER_AGG_PAD) ||
+	      nla_put_u32(skb, VEER_AGG_AVG_DURATION, a->duration_ms) ||
+	      nla_put_u32(skb, VEER_AGG_FREQ, a->freq) ||
+	      nla_put_u64_64bit(skb, VEER_AGG_IDLE_MS,
+				jiffies_to_msecs(jiffies - READ_ONCE(a->last)),
+				VEER_AGG_PAD) ||
+	      veer_put_lease(skb, VEER_AGG_LEASE, &a->lease);
+	spin_unlock_bh(&a->lock);
+	if (err)
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int veer_agg_key_parse(struct nlattr *nest, struct nlattr **tb,
+			      struct veer_agg_key *k,
+			      struct netlink_ext_ack *extack)
+{
+	u16 family;
+	u8 full;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	if (!tb[VEER_AGG_LEVEL]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "aggregate level missing");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VEER_AGG_LEVEL);
+		return -EINVAL;
+	}
+	err = veer_get_addr(nest, tb[VEER_AGG_ADDR4], tb[VEER_AGG_ADDR6],
+			    VEER_AGG_ADDR4, &family, &k->addr, extack);
+	if (err)
+		return err;
+	full = family == AF_INET ? 32 : 128;
+	k->family = family;
+	k->level = nla_get_u8(tb[VEER_AGG_LEVEL]);
+	k->prefix_len = tb[VEER_AGG_PREFIX_LEN] ?
+			nla_get_u8(tb[VEER_AGG_PREFIX_LEN]) : full;
+	if (k->prefix_len > full) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VEER_AGG_PREFIX_LEN],
+				    "prefix length longer than the address");
+		return -EINVAL;
+	}
+	if (k->level == VEER_LEVEL_SESSION && tb[VEER_AGG_SVC_ID])
+		k->svc_id = nla_get_u32(tb[VEER_AGG_SVC_ID]);
+	if (k->level == VEER_LEVEL_APP) {
+		if (tb[VEER_AGG_APP_ID])
+			k->app_id = nla_get_u32(tb[VEER_AGG_APP_ID]);
+		if (tb[VEER_AGG_BY_MARK])
+			k->by_mark = nla_get_u8(tb[VEER_AGG_BY_MARK]);
+	}
+	return 0;
+}
+
+static struct veer_agg *veer_agg_req(struct veer_net *vn,
+				     struct genl_info *info,
+				     struct nlattr **tb)
+{
+	struct veer_agg_key key;
+	struct veer_agg *a;
+	int err;
+
+	err = veer_parse_nest(info->attrs, VEER_ATTR_AGG, tb, VEER_AGG_MAX,
+			      veer_agg_policy, info->extack,
+			      "aggregate missing");
+	if (err)
+		return ERR_PTR(err);
+	err = veer_agg_key_parse(info->attrs[VEER_ATTR_AGG], tb, &key,
+				 info->extack);
+	if (err)
+		return ERR_PTR(err);
+	rcu_read_lock();
+	a = veer_agg_lookup(vn, &key);
+	if (a && !refcount_inc_not_zero(&a->ref))
+		a = NULL;
+	rcu_read_unlock();
+	if (!a) {
+		NL_SET_ERR_MSG(info->extack, "no such aggregate");
+		return ERR_PTR(-ENOENT);
+	}
+	return a;
+}
+
+static int veer_agg_get(struct veer_net *vn, struct genl_info *info)
+{
+	struct nlattr *tb[VEER_AGG_MAX + 1];
+	struct veer_agg *a;
+	int err;
+
+	a = veer_agg_req(vn, info, tb);
+	if (IS_ERR(a))
+		return PTR_ERR(a);
+	err = veer_reply(info, veer_fill_agg, a, VEER_CMD_AGG_GET);
+	veer_agg_put(a);
+	return err;
+}
+
+static int veer_agg_set(struct veer_net *vn, struct genl_info *info)
+{
+	struct nlattr *tb[VEER_AGG_MAX + 1];
+	struct veer_lease lease;
+	struct veer_agg *a;
+	int err;
+
+	a = veer_agg_req(vn, info, tb);
+	if (IS_ERR(a))
+		return PTR_ERR(a);
+	if (!tb[VEER_AGG_LEASE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VEER_ATTR_AGG],
+				    "nothing to set: give a lease");
+		NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[VEER_ATTR_AGG],
+				     VEER_AGG_LEASE);
+		err = -EINVAL;
+		goto out;
+	}
+	err = veer_lease_parse(tb[VEER_AGG_LEASE], &lease, info->extack);
+	if (err)
+		goto out;
+	spin_lock_bh(&a->lock);
+	a->lease = lease;
+	spin_unlock_bh(&a->lock);
+out:
+	veer_agg_put(a);
+	return err;
+}
+
+static int veer_nl_agg_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct veer_net *vn = veer_pernet(sock_net(skb->sk));
+	long idx = 0, start = cb->args[0];
+	struct veer_agg *a;
+
+	if (!cb->args[4]) {
+		veer_count(vn, VEER_STAT_NL_REQUESTS);
+		cb->args[4] = 1;
+	}
+	spin_lock_bh(&vn->flow_lock);
+	list_for_each_entry(a, &vn->aggs, list) {
+		if (idx >= start &&
+		    veer_fill_agg(skb, a, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				  VEER_CMD_AGG_GET))
+			break;
+		idx++;
+	}
+	spin_unlock_bh(&vn->flow_lock);
+	cb->args[0] = idx;
+	return skb->len;
+}
+
 /* ---- dispatch ---- */
 
 typedef int (*veer_handler)(struct veer_net *vn, struct genl_info *info);
@@ -1186,6 +1930,10 @@ static const veer_handler veer_handlers[__VEER_CMD_MAX] = {
 	[VEER_CMD_CONFIG_SET]	= veer_config_set,
 	[VEER_CMD_CONFIG_GET]	= veer_config_get,
 	[VEER_CMD_STATS_GET]	= veer_stats_get,
+	[VEER_CMD_FLOW_GET]	= veer_flow_get,
+	[VEER_CMD_FLOW_SET]	= veer_flow_set,
+	[VEER_CMD_AGG_GET]	= veer_agg_get,
+	[VEER_CMD_AGG_SET]	= veer_agg_set,
 };
 
 static int veer_nl_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1377,6 +2125,27 @@ static const struct genl_ops veer_ops[] = {
 	VEER_OP(VEER_CMD_CONFIG_SET, veer_cfg_req_policy, VEER_ADMIN),
 	VEER_OP_NOATTR(VEER_CMD_CONFIG_GET),
 	VEER_OP_NOATTR(VEER_CMD_STATS_GET),
+	{
+		/* Flows name clients: privileged, dump included. */
+		.cmd = VEER_CMD_FLOW_GET,
+		.doit = veer_nl_doit,
+		.start = veer_nl_flow_dump_start,
+		.dumpit = veer_nl_flow_dump,
+		.done = veer_nl_flow_dump_done,
+		.policy = veer_flow_req_policy,
+		.maxattr = VEER_ATTR_MAX,
+		.flags = VEER_ADMIN,
+	},
+	VEER_OP(VEER_CMD_FLOW_SET, veer_flow_req_policy, VEER_ADMIN),
+	{
+		.cmd = VEER_CMD_AGG_GET,
+		.doit = veer_nl_doit,
+		.dumpit = veer_nl_agg_dump,
+		.policy = veer_agg_req_policy,
+		.maxattr = VEER_ATTR_MAX,
+		.flags = VEER_ADMIN,
+	},
+	VEER_OP(VEER_CMD_AGG_SET, veer_agg_req_policy, VEER_ADMIN),
 };
 
 static struct genl_family veer_family __ro_after_init = {

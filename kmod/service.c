@@ -159,15 +159,12 @@ int veer_service_insert(struct veer_net *vn, struct veer_service *svc)
 	struct veer_service *pos;
 	int id, err;
 
-	if (!vn->n_services) {
-		err = veer_hooks_get(vn);
-		if (err)
-			return err;
-	}
+	err = veer_hooks_get(vn);
+	if (err)
+		return err;
 	id = idr_alloc_cyclic(&vn->service_ids, svc, 1, 0, GFP_KERNEL);
 	if (id < 0) {
-		if (!vn->n_services)
-			veer_hooks_put(vn);
+		veer_hooks_update(vn);
 		return id;
 	}
 	svc->id = id;
@@ -192,8 +189,7 @@ void veer_service_remove(struct veer_net *vn, struct veer_service *svc)
 	list_del_rcu(&svc->list);
 	idr_remove(&vn->service_ids, svc->id);
 	WRITE_ONCE(vn->n_services, vn->n_services - 1);
-	if (!vn->n_services)
-		veer_hooks_put(vn);
+	veer_hooks_update(vn);
 }
 
 struct veer_service *veer_service_match(struct veer_net *vn, u16 family,

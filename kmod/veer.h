@@ -18,6 +18,9 @@
 #include <linux/percpu.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/netfilter.h>
+#include <linux/rhashtable-types.h>
+#include <linux/workqueue.h>
+#include <linux/spinlock.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/veer.h>
@@ -97,6 +100,124 @@ struct veer_config {
 	u32 node_id;
 	__be16 gue_port;
 	u8 track_all;
+	/* Granularity (flow.c, agg.c). */
+	u8 gran_max_level;
+	u8 subnet_prefix4;
+	u8 subnet_prefix6;
+	u16 app_port_span;
+	u32 app_mark_mask;
+	u32 gran_bw;		/* bytes/s per connection */
+	u32 gran_duration;	/* ms */
+	u32 gran_freq;		/* new connections per minute */
+	u32 flow_rate_thresh;	/* bytes/s, 0: no THRESH events */
+	u32 agg_max;
+};
+
+/* A lease set by veerd on a flow or an aggregate. */
+struct veer_lease {
+	unsigned long expires;	/* jiffies; 0: no lease */
+	u32 remaining_ms;
+	u8 confidence;
+	s8 level;		/* level to hold, -1: none */
+};
+
+/* The original-direction tuple and zone: a flow's key, hashed whole. */
+struct veer_flow_key {
+	union nf_inet_addr saddr;
+	union nf_inet_addr daddr;
+	__be16 sport;
+	__be16 dport;
+	u16 zone;
+	u8 family;
+	u8 proto;
+};
+
+/* What a level-0 flow keeps on top of the base record, per direction. */
+struct veer_fdir {
+	u32 seq;
+	u32 ack;
+	u32 win;
+	u32 tsval;
+	ktime_t tsval_time;	/* when tsval was first seen */
+	u32 srtt_us;		/* this side's half: router to host and back */
+	u16 mss;
+	u8 wscale;
+	u8 opts;
+	bool ts_sampled;	/* tsval already gave an RTT sample */
+};
+
+struct veer_flow_profile {
+	struct veer_fdir dir[2];
+	ktime_t syn_time;
+	u32 rtt_syn_us;
+	u8 hs_state;		/* handshake progress, for rtt_syn */
+};
+
+#define VEER_AGG_LEVELS	VEER_LEVEL_MAX	/* levels 1..3 */
+
+struct veer_agg;
+
+struct veer_flow {
+	struct rhash_head node;
+	struct veer_flow_key key;
+	struct list_head lru;		/* veer_net.flows_new / flows_est */
+	struct rcu_head rcu;
+	spinlock_t lock;		/* counters and profile */
+	const struct nf_conn *ct;	/* identity only, never dereferenced */
+	u32 ct_id;
+	u32 svc_id;
+	u8 level;
+	u8 tcp_state;
+	bool replied;			/* on flows_est rather than flows_new */
+	bool dead;			/* unlinked; waiting for RCU */
+	bool over_thresh;
+	unsigned long start;		/* jiffies */
+	unsigned long last;		/* jiffies */
+	u64 packets[2];
+	u64 bytes[2];
+	u64 gc_bytes;			/* bytes at the last GC pass */
+	u64 rate;			/* bytes/s, EWMA */
+	u64 peak_rate;
+	struct veer_lease lease;
+	struct veer_agg *agg[VEER_AGG_LEVELS];	/* levels 1..3, may be NULL */
+	u64 agg_bytes, agg_packets;	/* already folded into the aggregates */
+	struct veer_flow_profile *prof;	/* level 0 only */
+};
+
+struct veer_agg_key {
+	union nf_inet_addr addr;	/* client address or prefix */
+	u32 svc_id;
+	u32 app_id;
+	u8 level;
+	u8 family;
+	u8 prefix_len;
+	u8 by_mark;			/* app_id is a ct mark, not a port */
+};
+
+struct veer_agg {
+	struct rhash_head node;
+	struct veer_agg_key key;
+	struct list_head list;		/* veer_net.aggs */
+	struct rcu_head rcu;
+	refcount_t ref;			/* the table's, plus one per flow */
+	atomic_t active;
+	atomic_t new_conns;		/* since the last GC pass */
+	atomic64_t conns;
+	bool dead;
+	unsigned long last;		/* jiffies of the last traffic */
+	spinlock_t lock;		/* guards everything below */
+	u64 packets;
+	u64 bytes;
+	u64 gc_bytes;
+	unsigned long gc_time;
+	u64 rate;			/* bytes/s, EWMA */
+	u32 freq;			/* new connections per minute, EWMA */
+	u32 ended;			/* connections finished */
+	u32 avg_duration_ms;		/* of finished connections, EWMA */
+	u64 age_acc_ms;			/* live connections' ages, this pass */
+	u32 age_n;
+	u32 duration_ms;		/* expected: max(finished, live age) */
+	struct veer_lease lease;
 };
 
 /* Namespace counters, one copy per CPU, summed on read (like SNMP MIBs). */
@@ -119,6 +240,26 @@ struct veer_net {
 
 	struct veer_pcpu_counters __percpu *counters;
 	struct proc_dir_entry *proc_dir;
+
+	/* Flow table (flow.c).  flow_lock guards the LRU lists and aggs. */
+	struct rhashtable flows;
+	struct rhashtable agg_table;
+	spinlock_t flow_lock;		/* lists, table changes, aggs */
+	struct list_head flows_new;	/* no reply yet: evicted first */
+	struct list_head flows_est;	/* oldest first, second chance */
+	struct list_head aggs;
+	atomic_t n_flows;
+	atomic_t n_aggs;
+	atomic_t n_level[VEER_LEVEL_MAX + 1];
+	struct delayed_work gc_work;
+	unsigned long gc_last;
+	bool flows_ready;
+	bool gc_stop;
+
+	/* Event rate limit: a token bucket of cfg.event_rate per second. */
+	spinlock_t ev_lock;		/* guards ev_last, ev_tokens */
+	unsigned long ev_last;
+	u32 ev_tokens;
 };
 
 /* main.c */
@@ -181,6 +322,41 @@ void veer_objects_flush(struct veer_net *vn);
 /* hooks.c */
 int veer_hooks_get(struct veer_net *vn);
 void veer_hooks_put(struct veer_net *vn);
+int veer_hooks_update(struct veer_net *vn);
+
+/* flow.c */
+int veer_flow_init(void);
+void veer_flow_exit(void);
+int veer_flow_net_init(struct veer_net *vn);
+void veer_flow_net_exit(struct veer_net *vn);
+void veer_flow_gc_kick(struct veer_net *vn);
+void veer_flow_packet(struct veer_net *vn, struct sk_buff *skb,
+		      struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+		      unsigned int thoff);
+struct veer_flow *veer_flow_lookup(struct veer_net *vn,
+				   const struct veer_flow_key *key); /* RCU */
+void veer_flow_set_lease(struct veer_net *vn, struct veer_flow *f,
+			 const struct veer_lease *lease);
+void veer_lease_from_ttl(struct veer_lease *l, u32 ttl_ms);
+size_t veer_flow_record_size(bool with_profile);
+
+/* agg.c */
+void veer_agg_init(void);
+int veer_agg_net_init(struct veer_net *vn);
+void veer_agg_net_exit(struct veer_net *vn);
+u8 veer_agg_attach(struct veer_net *vn, struct veer_flow *f, u32 mark);
+void veer_agg_detach(struct veer_net *vn, struct veer_flow *f);
+void veer_agg_fold(struct veer_flow *f, u64 packets, u64 bytes);
+void veer_agg_note_age(struct veer_flow *f, u32 age_ms);
+bool veer_agg_qualifies(const struct veer_net *vn, const struct veer_agg *a);
+void veer_agg_gc(struct veer_net *vn);
+struct veer_agg *veer_agg_lookup(struct veer_net *vn,
+				 const struct veer_agg_key *key); /* RCU */
+void veer_agg_put(struct veer_agg *a);
+
+/* netlink.c: flow events, rate-limited; callable from softirq. */
+void veer_flow_event(struct veer_net *vn, const struct veer_flow *f,
+		     enum veer_flow_event ev);
 
 /* netlink.c */
 int veer_netlink_init(void);

@@ -63,6 +63,7 @@ part() { # part NAME CMD...
 echo "# build"
 one build-modules make -C "$top" modules KMOD_FLAGS="W=1 KCFLAGS=-Werror"
 one build-userspace make -C "$top" userspace
+one stage-depmod "$top/tests/vm/stage-depmod.sh" "$top"/build/kmod/*/veer.ko
 
 if [ "${VEER_SKIP_STYLE:-0}" != 1 ]; then
 	echo "# style"

@@ -11,5 +11,6 @@ if [ ! -f "$ko" ]; then
 	done | head -n1)
 fi
 export VEER_KO=$ko
+export VEER_DEPMOD_DIR=$top/build/vm/depmod/$rel
 export PATH=$top/build/userspace:$top/build/veerd:$PATH
 exec "$top/tests/selftests/run.sh" "$@"

@@ -52,7 +52,8 @@
 
 #define VEER_GENL_NAME		"veer"
 #define VEER_GENL_VERSION	1
-#define VEER_MCGRP_EVENTS	"events"
+#define VEER_MCGRP_EVENTS	"events"	/* object changes */
+#define VEER_MCGRP_FLOWS	"flows"		/* flow events, rate-limited */
 
 /* Limits, checked by the kernel's attribute policies. */
 #define VEER_NAME_LEN		32	/* including the NUL */
@@ -83,6 +84,11 @@ enum veer_cmd {
 	VEER_CMD_CONFIG_SET,
 	VEER_CMD_CONFIG_GET,
 	VEER_CMD_STATS_GET,
+	VEER_CMD_FLOW_GET,	/* one flow by tuple, or dump (filters) */
+	VEER_CMD_FLOW_SET,	/* set a flow's lease (admin) */
+	VEER_CMD_AGG_GET,	/* one aggregate by level and key, or dump */
+	VEER_CMD_AGG_SET,	/* set an aggregate's lease (admin) */
+	VEER_CMD_FLOW_EVENT,	/* notification only: VEER_ATTR_EVENT + flow */
 
 	__VEER_CMD_MAX,
 	VEER_CMD_MAX = __VEER_CMD_MAX - 1
@@ -97,6 +103,9 @@ enum veer_attr {
 	VEER_ATTR_CONFIG,	/* nest, enum veer_cfg_attr */
 	VEER_ATTR_STATS,	/* nest, enum veer_stat (u64 each) */
 	VEER_ATTR_PAD,
+	VEER_ATTR_FLOW,		/* nest, enum veer_flow_attr */
+	VEER_ATTR_AGG,		/* nest, enum veer_agg_attr */
+	VEER_ATTR_EVENT,	/* u8, enum veer_flow_event */
 
 	__VEER_ATTR_MAX,
 	VEER_ATTR_MAX = __VEER_ATTR_MAX - 1
@@ -221,6 +230,21 @@ enum veer_cfg_attr {
 	VEER_CFG_GUE_PORT,	/* be16, UDP port of data and control (6080) */
 	VEER_CFG_EVENT_RATE,	/* u32, events per second on the group */
 	VEER_CFG_NODE_ID,	/* u32, this router's id in the cluster */
+	/*
+	 * Granularity: a new connection moves up a level while the aggregate
+	 * of the level above shows low bandwidth per connection, long
+	 * connections and a low request rate (all three).
+	 */
+	VEER_CFG_GRAN_MAX_LEVEL, /* u8, 0..3; 0: every flow tracked alone */
+	VEER_CFG_GRAN_BW,	/* u32, bytes/s per connection below which */
+	VEER_CFG_GRAN_DURATION,	/* u32, ms: connections lasting longer */
+	VEER_CFG_GRAN_FREQ,	/* u32, new connections per minute below which */
+	VEER_CFG_SUBNET_PREFIX4, /* u8, level 3 key: client IPv4 prefix */
+	VEER_CFG_SUBNET_PREFIX6, /* u8, level 3 key: client IPv6 prefix */
+	VEER_CFG_APP_PORT_SPAN,	/* u16, level 2 key: destination port / span */
+	VEER_CFG_APP_MARK_MASK,	/* u32, level 2 key: ct mark & mask when != 0 */
+	VEER_CFG_FLOW_RATE_THRESH, /* u32, bytes/s: THRESH event, 0: none */
+	VEER_CFG_AGG_MAX,	/* u32, aggregates in this namespace */
 
 	__VEER_CFG_MAX,
 	VEER_CFG_MAX = __VEER_CFG_MAX - 1
@@ -248,9 +272,149 @@ enum veer_stat {
 	VEER_STAT_PEERS,	/* peers: current number (gauge) */
 	VEER_STAT_HOOKS,	/* hooks: 1 when the hooks are registered */
 	VEER_STAT_PAD,
+	VEER_STAT_FLOWS,	/* flows: records now (gauge) */
+	VEER_STAT_FLOWS_NEW,	/* flows_new: records created */
+	VEER_STAT_FLOWS_REAPED,	/* flows_reaped: conntrack forgot them */
+	VEER_STAT_FLOWS_EVICTED, /* flows_evicted: dropped at the bound */
+	VEER_STAT_FLOWS_NOMEM,	/* flows_nomem: allocation failed */
+	VEER_STAT_FLOWS_RECYCLED, /* flows_recycled: tuple reused by new ct */
+	VEER_STAT_AGGS,		/* aggregates: now (gauge) */
+	VEER_STAT_AGGS_EVICTED,	/* aggregates_evicted */
+	VEER_STAT_LEVEL0,	/* level0: flows tracked alone (gauge) */
+	VEER_STAT_LEVEL1,	/* level1: flows in session aggregates */
+	VEER_STAT_LEVEL2,	/* level2: flows in application aggregates */
+	VEER_STAT_LEVEL3,	/* level3: flows in subnet aggregates */
+	VEER_STAT_LEASES_EXPIRED, /* leases_expired */
+	VEER_STAT_EVENTS_SUPPRESSED, /* events_suppressed: over event_rate */
+	VEER_STAT_ZERO_WINDOW,	/* zero_window: segments advertising 0 */
+	VEER_STAT_OUT_OF_WINDOW, /* out_of_window: beyond the peer's window */
+	VEER_STAT_IPV6_EXTHDR,	/* ipv6_exthdr: packets with extension hdrs */
 
 	__VEER_STAT_MAX,
 	VEER_STAT_MAX = __VEER_STAT_MAX - 1
+};
+
+/* Flow records: granularity levels. */
+enum veer_level {
+	VEER_LEVEL_FLOW,	/* 0: per connection, full profile */
+	VEER_LEVEL_SESSION,	/* 1: client address + service */
+	VEER_LEVEL_APP,		/* 2: client address + application */
+	VEER_LEVEL_SUBNET,	/* 3: client prefix */
+
+	__VEER_LEVEL_MAX,
+	VEER_LEVEL_MAX = __VEER_LEVEL_MAX - 1
+};
+
+enum veer_flow_event {
+	VEER_EVENT_FLOW_NEW,	/* a connection's first packet */
+	VEER_EVENT_FLOW_END,	/* conntrack forgot it, or it was evicted */
+	VEER_EVENT_FLOW_LEVEL,	/* its level changed */
+	VEER_EVENT_FLOW_THRESH,	/* its rate crossed flow-rate-thresh upward */
+
+	__VEER_EVENT_MAX,
+	VEER_EVENT_MAX = __VEER_EVENT_MAX - 1
+};
+
+/* TCP options seen in the handshake (VEER_FDIR_OPTS). */
+#define VEER_OPT_SACK		(1U << 0)
+#define VEER_OPT_TS		(1U << 1)
+#define VEER_OPT_WSCALE		(1U << 2)
+
+/*
+ * A flow is named by its original-direction tuple (what the client sent)
+ * and conntrack zone.  FLOW_GET without NLM_F_DUMP needs the full tuple;
+ * a dump may filter by service id, level and either address.
+ */
+enum veer_flow_attr {
+	VEER_FLOW_UNSPEC,
+	VEER_FLOW_SADDR4,	/* be32, client */
+	VEER_FLOW_SADDR6,
+	VEER_FLOW_DADDR4,	/* be32, destination as the client sent it */
+	VEER_FLOW_DADDR6,
+	VEER_FLOW_SPORT,	/* be16 */
+	VEER_FLOW_DPORT,	/* be16 */
+	VEER_FLOW_PROTO,	/* u8 */
+	VEER_FLOW_ZONE,		/* u16, conntrack zone id */
+	VEER_FLOW_CT_ID,	/* u32, nf_ct_get_id() of the entry */
+	VEER_FLOW_SVC_ID,	/* u32, the service (0: tracked, no service) */
+	VEER_FLOW_LEVEL,	/* u8, enum veer_level */
+	VEER_FLOW_TCP_STATE,	/* u8, enum tcp_conntrack */
+	VEER_FLOW_AGE_MS,	/* u64, since the first packet */
+	VEER_FLOW_IDLE_MS,	/* u64, since the last packet */
+	VEER_FLOW_ORIG,		/* nest, enum veer_fdir_attr: client to server */
+	VEER_FLOW_REPLY,	/* nest, enum veer_fdir_attr: server to client */
+	VEER_FLOW_RATE,		/* u64, bytes/s, EWMA over both directions */
+	VEER_FLOW_PEAK_RATE,	/* u64, bytes/s */
+	VEER_FLOW_RTT_SYN,	/* u32, us: SYN to the client's ACK */
+	VEER_FLOW_RTT,		/* u32, us: smoothed, from timestamp echoes */
+	VEER_FLOW_LEASE,	/* nest, enum veer_lease_attr */
+	VEER_FLOW_PAD,
+	/* Dump filters only. */
+	VEER_FLOW_ADDR4,	/* be32: either address equals it */
+	VEER_FLOW_ADDR6,
+
+	__VEER_FLOW_MAX,
+	VEER_FLOW_MAX = __VEER_FLOW_MAX - 1
+};
+
+/* One direction of a flow. */
+enum veer_fdir_attr {
+	VEER_FDIR_UNSPEC,
+	VEER_FDIR_PACKETS,	/* u64 */
+	VEER_FDIR_BYTES,	/* u64, IP length as conntrack counts it */
+	VEER_FDIR_SEQ,		/* u32, last sequence number sent */
+	VEER_FDIR_ACK,		/* u32, last acknowledgment sent */
+	VEER_FDIR_WIN,		/* u32, last advertised window, unscaled */
+	VEER_FDIR_WSCALE,	/* u8, window scale shift from the handshake */
+	VEER_FDIR_MSS,		/* u16, from the handshake (0: none) */
+	VEER_FDIR_OPTS,		/* u8, VEER_OPT_* */
+	VEER_FDIR_TSVAL,	/* u32, last timestamp value sent */
+	VEER_FDIR_PAD,
+
+	__VEER_FDIR_MAX,
+	VEER_FDIR_MAX = __VEER_FDIR_MAX - 1
+};
+
+/* A lease: what veerd predicts for a flow or an aggregate, until expiry. */
+enum veer_lease_attr {
+	VEER_LEASE_UNSPEC,
+	VEER_LEASE_TTL_MS,	/* u32, until expiry (set: from now) */
+	VEER_LEASE_REMAINING_MS, /* u32, predicted remaining duration */
+	VEER_LEASE_CONFIDENCE,	/* u8, percent */
+	VEER_LEASE_LEVEL,	/* u8, level to hold while the lease lasts */
+
+	__VEER_LEASE_MAX,
+	VEER_LEASE_MAX = __VEER_LEASE_MAX - 1
+};
+
+/*
+ * Aggregates: the flows of one key at levels 1-3.  The key is the level
+ * plus: session: client address and service id; application: client
+ * address and an application id (ct mark & app-mark-mask, or destination
+ * port / app-port-span); subnet: client prefix.
+ */
+enum veer_agg_attr {
+	VEER_AGG_UNSPEC,
+	VEER_AGG_LEVEL,		/* u8, enum veer_level (1..3) */
+	VEER_AGG_ADDR4,		/* be32, client address or prefix */
+	VEER_AGG_ADDR6,
+	VEER_AGG_PREFIX_LEN,	/* u8 */
+	VEER_AGG_SVC_ID,	/* u32, session level */
+	VEER_AGG_APP_ID,	/* u32, application level */
+	VEER_AGG_ACTIVE,	/* u32, connections now */
+	VEER_AGG_CONNS,		/* u64, connections ever */
+	VEER_AGG_PACKETS,	/* u64 */
+	VEER_AGG_BYTES,		/* u64 */
+	VEER_AGG_RATE,		/* u64, bytes/s, EWMA */
+	VEER_AGG_AVG_DURATION,	/* u32, ms, of finished connections */
+	VEER_AGG_FREQ,		/* u32, new connections per minute, EWMA */
+	VEER_AGG_IDLE_MS,	/* u64 */
+	VEER_AGG_LEASE,		/* nest, enum veer_lease_attr */
+	VEER_AGG_PAD,
+	VEER_AGG_BY_MARK,	/* u8 0/1: APP_ID is a ct mark, not a port */
+
+	__VEER_AGG_MAX,
+	VEER_AGG_MAX = __VEER_AGG_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_VEER_H */
