@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * veer CLI: strict parsing of words (veer/parse.c) and the objects' grammar
+ * (veer/objects.c).  Error messages are captured and checked word for word.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "objects.h"
+#include "parse.h"
+
+/* ---- capture of cli_err() ------------------------------------------------ */
+
+static char *errbuf;
+static size_t errlen;
+
+static int setup(void **state)
+{
+	(void)state;
+	cli_errf = open_memstream(&errbuf, &errlen);
+	return cli_errf ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fclose(cli_errf);
+	cli_errf = NULL;
+	free(errbuf);
+	errbuf = NULL;
+	return 0;
+}
+
+/* What was printed since the last call, then forget it. */
+static const char *errors(void)
+{
+	static char copy[1024];
+
+	fclose(cli_errf);
+	snprintf(copy, sizeof(copy), "%s", errbuf ? errbuf : "");
+	free(errbuf);
+	errbuf = NULL;
+	cli_errf = open_memstream(&errbuf, &errlen);
+	assert_non_null(cli_errf);
+	return copy;
+}
+
+#define assert_err(expected) assert_string_equal(errors(), expected "\n")
+#define assert_no_err() assert_string_equal(errors(), "")
+
+/* Split a command line on spaces into a static argv. */
+static int split(const char *line, char ***argvp)
+{
+	static char buf[1024];
+	static char *argv[64];
+	int argc = 0;
+	char *p;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (p = strtok(buf, " "); p && argc < 63; p = strtok(NULL, " "))
+		argv[argc++] = p;
+	argv[argc] = NULL;
+	*argvp = argv;
+	return argc;
+}
+
+/* ---- numbers --------------------------------------------------------------- */
+
+static void test_parse_u64(void **state)
+{
+	static const char *const bad[] = {
+		"", "+1", "-1", "-0", " 1", "1 ", "0x10", "12a", "1.5", "1e3",
+		"18446744073709551616", "99999999999999999999999", "٣",
+	};
+	uint64_t v;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(parse_u64("0", 10, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_u64("010", 10, &v), 0);	/* decimal, not octal */
+	assert_int_equal(v, 10);
+	assert_int_equal(parse_u64("18446744073709551615", UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(parse_u64("11", 10, &v), -1);
+	assert_int_equal(parse_u64(NULL, 10, &v), -1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(parse_u64(bad[i], UINT64_MAX, &v), -1);
+}
+
+static void test_get_u32(void **state)
+{
+	uint32_t v;
+	uint8_t u8;
+
+	(void)state;
+	assert_int_equal(get_u32("weight", "65535", 0, 65535, &v), 0);
+	assert_int_equal(v, 65535);
+	assert_no_err();
+	assert_int_equal(get_u32("weight", "65536", 0, 65535, &v), -1);
+	assert_err("veer: invalid weight \"65536\" (a number from 0 to 65535)");
+	assert_int_equal(get_u32("flow-max", "4294967295", 0, UINT32_MAX, &v), 0);
+	assert_true(v == UINT32_MAX);
+	assert_int_equal(get_u32("flow-max", "4294967296", 0, UINT32_MAX, &v), -1);
+	assert_err("veer: invalid flow-max \"4294967296\" (a number from 0 to 4294967295)");
+	assert_int_equal(get_u32("x", "3", 5, 9, &v), -1);
+	errors();
+	assert_int_equal(get_u8("shift", "50", 0, 50, &u8), 0);
+	assert_int_equal(u8, 50);
+	assert_int_equal(get_u8("shift", "51", 0, 50, &u8), -1);
+	assert_err("veer: invalid shift \"51\" (a number from 0 to 50)");
+	assert_int_equal(get_u8("shift", "-1", 0, 50, &u8), -1);
+	assert_err("veer: invalid shift \"-1\" (a number from 0 to 50)");
+}
+
+static void test_get_port(void **state)
+{
+	uint16_t p = 7;
+
+	(void)state;
+	assert_int_equal(get_port("port", "0", &p), 0);
+	assert_int_equal(p, 0);
+	assert_int_equal(get_port("port", "65535", &p), 0);
+	assert_int_equal(p, 65535);
+	assert_no_err();
+	assert_int_equal(get_port("port", "70000", &p), -1);
+	assert_err("veer: invalid port \"70000\" (a port from 0 to 65535)");
+	assert_int_equal(p, 65535);	/* untouched on error */
+	assert_int_equal(get_port("port", "65536", &p), -1);
+	assert_int_equal(get_port("port", "http", &p), -1);
+	assert_int_equal(get_port("encap-port", "", &p), -1);
+	assert_err("veer: invalid port \"65536\" (a port from 0 to 65535)\n"
+		   "veer: invalid port \"http\" (a port from 0 to 65535)\n"
+		   "veer: invalid encap-port \"\" (a port from 0 to 65535)");
+}
+
+/* ---- addresses ------------------------------------------------------------- */
+
+static void test_get_addr(void **state)
+{
+	union veer_addr a, want;
+	int fam, plen;
+
+	(void)state;
+	assert_int_equal(get_addr("addr", "10.0.0.1", &fam, &a, &plen), 0);
+	assert_int_equal(fam, AF_INET);
+	assert_int_equal(plen, -1);
+	inet_pton(AF_INET, "10.0.0.1", &want.v4);
+	assert_memory_equal(&a.v4, &want.v4, 4);
+
+	assert_int_equal(get_addr("addr", "10.0.0.0/8", &fam, &a, &plen), 0);
+	assert_int_equal(plen, 8);
+	assert_int_equal(get_addr("addr", "0.0.0.0/0", &fam, &a, &plen), 0);
+	assert_int_equal(plen, 0);
+	assert_int_equal(get_addr("addr", "10.0.0.1/32", &fam, &a, &plen), 0);
+	assert_int_equal(plen, 32);
+
+	assert_int_equal(get_addr("addr", "2001:db8::1", &fam, &a, &plen), 0);
+	assert_int_equal(fam, AF_INET6);
+	inet_pton(AF_INET6, "2001:db8::1", &want.v6);
+	assert_memory_equal(&a.v6, &want.v6, 16);
+	assert_int_equal(get_addr("addr", "2001:db8::/32", &fam, &a, &plen), 0);
+	assert_int_equal(plen, 32);
+	assert_int_equal(get_addr("addr", "::/128", &fam, &a, &plen), 0);
+	assert_int_equal(plen, 128);
+	assert_int_equal(get_addr("addr", "::ffff:10.0.0.1", &fam, &a, NULL), 0);
+	assert_int_equal(fam, AF_INET6);
+	assert_no_err();
+
+	assert_int_equal(get_addr("addr", "10.0.0.1/33", &fam, &a, &plen), -1);
+	assert_err("veer: invalid addr \"10.0.0.1/33\" (prefix length from 0 to 32)");
+	assert_int_equal(get_addr("addr", "::1/129", &fam, &a, &plen), -1);
+	assert_err("veer: invalid addr \"::1/129\" (prefix length from 0 to 128)");
+	assert_int_equal(get_addr("addr", "10.0.0.1/24", &fam, &a, NULL), -1);
+	assert_err("veer: invalid addr \"10.0.0.1/24\" (no prefix length allowed)");
+	assert_int_equal(get_addr("addr", "1.2.3", &fam, &a, &plen), -1);
+	assert_err("veer: invalid addr \"1.2.3\"");
+
+	/* Each of these is refused, with its word named. */
+	assert_int_equal(get_addr("addr", "", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "10.0.0.256", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "010.0.0.1", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", " 10.0.0.1", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "10.0.0.1 ", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "10.0.0.1/", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "10.0.0.1/+8", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "10.0.0.1/-1", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "10.0.0.1/8/8", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "/8", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "fe80::1%eth0", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "2001:db8:::1", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "localhost", &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", "1111:2222:3333:4444:5555:6666:7777:8888:9999",
+				  &fam, &a, &plen), -1);
+	assert_int_equal(get_addr("addr", NULL, &fam, &a, &plen), -1);
+	errors();
+}
+
+/* ---- keywords ---------------------------------------------------------------- */
+
+static void test_keywords(void **state)
+{
+	uint32_t flags;
+	bool on;
+	int v;
+
+	(void)state;
+	assert_int_equal(get_keyword("sched", "wrr", veer_sched_parse, &v), 0);
+	assert_int_equal(v, VEER_SCHED_WRR);
+	assert_int_equal(get_keyword("sched", "w", veer_sched_parse, &v), -1);
+	assert_err("veer: invalid sched \"w\"");
+	assert_int_equal(get_keyword("cookie", "always", veer_cookie_mode_parse,
+				     &v), 0);
+	assert_int_equal(v, VEER_COOKIE_ALWAYS);
+	assert_int_equal(get_keyword("state", "Up", veer_host_state_parse, &v),
+			 -1);
+	assert_err("veer: invalid state \"Up\"");
+
+	assert_int_equal(get_onoff("track-all", "on", &on), 0);
+	assert_true(on);
+	assert_int_equal(get_onoff("track-all", "off", &on), 0);
+	assert_false(on);
+	assert_int_equal(get_onoff("track-all", "yes", &on), -1);
+	assert_err("veer: invalid track-all \"yes\" (on or off)");
+
+	assert_int_equal(get_svc_flags("none", &flags), 0);
+	assert_int_equal(flags, 0);
+	assert_int_equal(get_svc_flags("track-only", &flags), 0);
+	assert_int_equal(flags, VEER_SVC_F_TRACK_ONLY);
+	assert_int_equal(get_svc_flags("persist,track-only", &flags), 0);
+	assert_int_equal(flags, VEER_SVC_F_ALL);
+	assert_int_equal(get_svc_flags("persist,persist", &flags), 0);
+	assert_int_equal(flags, VEER_SVC_F_PERSIST);
+	assert_no_err();
+	assert_int_equal(get_svc_flags("none,persist", &flags), -1);
+	assert_err("veer: invalid flags \"none,persist\"");
+	assert_int_equal(get_svc_flags("persist,", &flags), -1);
+	assert_int_equal(get_svc_flags(",persist", &flags), -1);
+	assert_int_equal(get_svc_flags("track", &flags), -1);
+	assert_int_equal(get_svc_flags("PERSIST", &flags), -1);
+	assert_int_equal(get_svc_flags("", &flags), -1);
+	assert_int_equal(get_svc_flags("none,none", &flags), -1);
+	errors();
+}
+
+static void test_name_and_prime(void **state)
+{
+	char name[VEER_NAME_LEN];
+	char longname[64];
+
+	(void)state;
+	memset(longname, 'a', 31);
+	longname[31] = '\0';
+	assert_int_equal(get_name("service name", longname, name), 0);
+	assert_string_equal(name, longname);
+	longname[31] = 'a';
+	longname[32] = '\0';
+	assert_int_equal(get_name("service name", longname, name), -1);
+	assert_err("veer: invalid service name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" (1 to 31 characters)");
+	assert_int_equal(get_name("service name", "", name), -1);
+	errors();
+
+	assert_false(is_prime(0));
+	assert_false(is_prime(1));
+	assert_true(is_prime(2));
+	assert_true(is_prime(7));
+	assert_false(is_prime(9));
+	assert_true(is_prime(251));
+	assert_true(is_prime(65537));
+	assert_false(is_prime(65535));
+	assert_false(is_prime(4294967295U));
+	assert_true(is_prime(4294967291U));
+}
+
+/* ---- service grammar ------------------------------------------------------- */
+
+static int svc(const char *line, enum veer_action act, struct veer_service *s)
+{
+	char **argv;
+	int argc = split(line, &argv);
+
+	return parse_service_args(argc, argv, act, s);
+}
+
+static void test_service_add(void **state)
+{
+	struct veer_service s;
+	struct in_addr want;
+
+	(void)state;
+	assert_int_equal(svc("web addr 10.0.0.0/24 proto udp port 53 sched wrr "
+			     "table-size 65537 cookie pressure syn-threshold 1000 "
+			     "conn-threshold 0 latency-threshold 4294967295 "
+			     "shift 50 flags persist,track-only",
+			     VEER_ACT_ADD, &s), ARG_OK);
+	assert_no_err();
+	assert_string_equal(s.name, "web");
+	assert_int_equal(s.family, AF_INET);
+	inet_pton(AF_INET, "10.0.0.0", &want);
+	assert_memory_equal(&s.addr.v4, &want, 4);
+	assert_int_equal(s.prefix_len, 24);
+	assert_int_equal(s.proto, IPPROTO_UDP);
+	assert_int_equal(s.port, 53);
+	assert_int_equal(s.sched, VEER_SCHED_WRR);
+	assert_int_equal(s.table_size, 65537);
+	assert_int_equal(s.cookie_mode, VEER_COOKIE_PRESSURE);
+	assert_int_equal(s.syn_thresh, 1000);
+	assert_int_equal(s.conn_thresh, 0);
+	assert_true(s.latency_thresh == UINT32_MAX);
+	assert_int_equal(s.shift_pct, 50);
+	assert_int_equal(s.flags, VEER_SVC_F_ALL);
+	assert_true(s.present == (VEER_SVC_P_NAME | VEER_SVC_P_ADDR |
+		VEER_SVC_P_PREFIX_LEN | VEER_SVC_P_PROTO | VEER_SVC_P_PORT |
+		VEER_SVC_P_SCHED | VEER_SVC_P_TABLE_SIZE |
+		VEER_SVC_P_COOKIE_MODE | VEER_SVC_P_SYN_THRESH |
+		VEER_SVC_P_CONN_THRESH | VEER_SVC_P_LATENCY_THRESH |
+		VEER_SVC_P_SHIFT_PCT | VEER_SVC_P_FLAGS));
+
+	/* Only what was given is marked present. */
+	assert_int_equal(svc("web addr 2001:db8::1 proto tcp", VEER_ACT_ADD, &s),
+			 ARG_OK);
+	assert_true(s.present == (VEER_SVC_P_NAME | VEER_SVC_P_ADDR |
+				  VEER_SVC_P_PROTO));
+	assert_int_equal(s.family, AF_INET6);
+	assert_no_err();
+}
+
+static void test_service_errors(void **state)
+{
+	struct veer_service s;
+
+	(void)state;
+	assert_int_equal(svc("web addr 10.0.0.1", VEER_ACT_ADD, &s), ARG_USAGE);
+	assert_err("veer: service add: \"proto\" is required");
+	assert_int_equal(svc("web proto tcp", VEER_ACT_ADD, &s), ARG_USAGE);
+	assert_err("veer: service add: \"addr\" is required");
+	assert_int_equal(svc("", VEER_ACT_ADD, &s), ARG_USAGE);
+	assert_err("veer: service add: NAME is required");
+	assert_int_equal(svc("web", VEER_ACT_CHANGE, &s), ARG_USAGE);
+	assert_err("veer: service change: nothing to change");
+
+	assert_int_equal(svc("web addr 10.0.0.1 proto tcp port 70000",
+			     VEER_ACT_ADD, &s), ARG_BAD);
+	assert_err("veer: invalid port \"70000\" (a port from 0 to 65535)");
+	assert_int_equal(svc("web addr 10.0.0.1 proto tcp port 80 port 81",
+			     VEER_ACT_ADD, &s), ARG_BAD);
+	assert_err("veer: duplicate argument \"port\"");
+	assert_int_equal(svc("web addr 10.0.0.1 proto tcp port", VEER_ACT_ADD,
+			     &s), ARG_BAD);
+	assert_err("veer: missing value after \"port\"");
+	assert_int_equal(svc("web addr 10.0.0.1 proto tcp prt 80", VEER_ACT_ADD,
+			     &s), ARG_USAGE);
+	assert_err("veer: unknown argument \"prt\"");
+	/* exact matching only: no abbreviations */
+	assert_int_equal(svc("web addr 10.0.0.1 proto tcp table 251",
+			     VEER_ACT_ADD, &s), ARG_USAGE);
+	assert_err("veer: unknown argument \"table\"");
+	assert_int_equal(svc("web addr 10.0.0.1 proto tcp table-size 100",
+			     VEER_ACT_ADD, &s), ARG_BAD);
+	assert_err("veer: invalid table-size \"100\" (a prime from 7 to 65537)");
+	assert_int_equal(svc("web addr 10.0.0.1 proto tcp table-size 5",
+			     VEER_ACT_ADD, &s), ARG_BAD);
+	assert_err("veer: invalid table-size \"5\" (a prime from 7 to 65537)");
+	assert_int_equal(svc("web addr 10.0.0.1 proto tcp table-size 65539",
+			     VEER_ACT_ADD, &s), ARG_BAD);
+	errors();
+	assert_int_equal(svc("web change shift 51", VEER_ACT_CHANGE, &s),
+			 ARG_USAGE);
+	assert_err("veer: unknown argument \"change\"");
+	assert_int_equal(svc("web shift 51", VEER_ACT_CHANGE, &s), ARG_BAD);
+	assert_err("veer: invalid shift \"51\" (a number from 0 to 50)");
+	assert_int_equal(svc("web cookie sometimes", VEER_ACT_CHANGE, &s),
+			 ARG_BAD);
+	assert_err("veer: invalid cookie \"sometimes\"");
+	assert_int_equal(svc("web syn-threshold -5", VEER_ACT_CHANGE, &s),
+			 ARG_BAD);
+	assert_err("veer: invalid syn-threshold \"-5\" (a number from 0 to 4294967295)");
+	assert_int_equal(svc("web addr 10.0.0.1 proto icmp", VEER_ACT_ADD, &s),
+			 ARG_BAD);
+	assert_err("veer: invalid proto \"icmp\"");
+	assert_int_equal(svc("help", VEER_ACT_ADD, &s), ARG_HELP);
+	assert_int_equal(svc("web shift 1 help", VEER_ACT_CHANGE, &s), ARG_HELP);
+	assert_int_equal(svc("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa addr 10.0.0.1 proto tcp",
+			     VEER_ACT_ADD, &s), ARG_BAD);
+	errors();
+}
+
+static void test_service_key(void **state)
+{
+	char name[VEER_NAME_LEN];
+	char **argv;
+	int argc;
+
+	(void)state;
+	argc = split("web", &argv);
+	assert_int_equal(parse_service_key(argc, argv, false, name), ARG_OK);
+	assert_string_equal(name, "web");
+	argc = split("", &argv);
+	assert_int_equal(parse_service_key(argc, argv, true, name), ARG_OK);
+	assert_string_equal(name, "");
+	assert_int_equal(parse_service_key(argc, argv, false, name), ARG_USAGE);
+	assert_err("veer: service del: NAME is required");
+	argc = split("web extra", &argv);
+	assert_int_equal(parse_service_key(argc, argv, false, name), ARG_USAGE);
+	assert_err("veer: unknown argument \"extra\"");
+}
+
+/* ---- host, peer, config, monitor ------------------------------------------- */
+
+static int host(const char *line, enum veer_action act, struct veer_host *h)
+{
+	char **argv;
+	int argc = split(line, &argv);
+
+	return parse_host_args(argc, argv, act, h);
+}
+
+static void test_host(void **state)
+{
+	struct veer_host h;
+	char svcname[VEER_NAME_LEN];
+	char **argv;
+	int argc;
+
+	(void)state;
+	assert_int_equal(host("service web addr 10.0.1.1 port 8080 weight 0 "
+			      "state drain encap gue encap-port 6081",
+			      VEER_ACT_ADD, &h), ARG_OK);
+	assert_no_err();
+	assert_string_equal(h.service, "web");
+	assert_int_equal(h.port, 8080);
+	assert_int_equal(h.weight, 0);
+	assert_int_equal(h.state, VEER_HOST_DRAIN);
+	assert_int_equal(h.encap, VEER_ENCAP_GUE);
+	assert_int_equal(h.encap_port, 6081);
+
+	/* keywords in any order */
+	assert_int_equal(host("addr ::1 service web", VEER_ACT_DEL, &h), ARG_OK);
+	assert_true(h.present == (VEER_HOST_P_SERVICE | VEER_HOST_P_ADDR));
+	assert_int_equal(h.family, AF_INET6);
+
+	assert_int_equal(host("service web addr 10.0.1.1 weight 3", VEER_ACT_DEL,
+			      &h), ARG_USAGE);
+	assert_err("veer: unknown argument \"weight\"");
+	assert_int_equal(host("addr 10.0.1.1", VEER_ACT_ADD, &h), ARG_USAGE);
+	assert_err("veer: host add: \"service\" is required");
+	assert_int_equal(host("service web", VEER_ACT_ADD, &h), ARG_USAGE);
+	assert_err("veer: host add: \"addr\" is required");
+	assert_int_equal(host("service web addr 10.0.1.1", VEER_ACT_CHANGE, &h),
+			 ARG_USAGE);
+	assert_err("veer: host change: nothing to change");
+	assert_int_equal(host("service web addr 10.0.1.1 weight 65536",
+			      VEER_ACT_ADD, &h), ARG_BAD);
+	assert_err("veer: invalid weight \"65536\" (a number from 0 to 65535)");
+	assert_int_equal(host("service web addr 10.0.1.0/24", VEER_ACT_ADD, &h),
+			 ARG_BAD);
+	assert_err("veer: invalid addr \"10.0.1.0/24\" (no prefix length allowed)");
+	assert_int_equal(host("service web addr 10.0.1.1 state sleeping",
+			      VEER_ACT_ADD, &h), ARG_BAD);
+	assert_err("veer: invalid state \"sleeping\"");
+	assert_int_equal(host("service web addr 10.0.1.1 encap vxlan",
+			      VEER_ACT_ADD, &h), ARG_BAD);
+	assert_err("veer: invalid encap \"vxlan\"");
+
+	argc = split("service web", &argv);
+	assert_int_equal(parse_host_show(argc, argv, svcname), ARG_OK);
+	assert_string_equal(svcname, "web");
+	argc = split("", &argv);
+	assert_int_equal(parse_host_show(argc, argv, svcname), ARG_OK);
+	assert_string_equal(svcname, "");
+	argc = split("service", &argv);
+	assert_int_equal(parse_host_show(argc, argv, svcname), ARG_BAD);
+	assert_err("veer: missing value after \"service\"");
+	argc = split("service a service b", &argv);
+	assert_int_equal(parse_host_show(argc, argv, svcname), ARG_BAD);
+	assert_err("veer: duplicate argument \"service\"");
+}
+
+static void test_peer_config_monitor(void **state)
+{
+	struct veer_config c;
+	struct veer_peer p;
+	unsigned int mask;
+	char **argv;
+	int argc;
+
+	(void)state;
+	argc = split("addr 192.0.2.1 role member port 6081 weight 7", &argv);
+	assert_int_equal(parse_peer_args(argc, argv, VEER_ACT_ADD, &p), ARG_OK);
+	assert_int_equal(p.role, VEER_PEER_MEMBER);
+	assert_int_equal(p.port, 6081);
+	assert_int_equal(p.weight, 7);
+	argc = split("addr 192.0.2.1 role member", &argv);
+	assert_int_equal(parse_peer_args(argc, argv, VEER_ACT_DEL, &p),
+			 ARG_USAGE);
+	assert_err("veer: unknown argument \"role\"");
+	argc = split("role shadow", &argv);
+	assert_int_equal(parse_peer_args(argc, argv, VEER_ACT_ADD, &p),
+			 ARG_USAGE);
+	assert_err("veer: peer add: \"addr\" is required");
+	argc = split("addr 192.0.2.1 role boss", &argv);
+	assert_int_equal(parse_peer_args(argc, argv, VEER_ACT_CHANGE, &p),
+			 ARG_BAD);
+	assert_err("veer: invalid role \"boss\"");
+
+	argc = split("flow-max 100000 track-all on gue-port 6080 event-rate 10 "
+		     "node-id 4294967295", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_OK);
+	assert_int_equal(c.flow_max, 100000);
+	assert_true(c.track_all);
+	assert_int_equal(c.gue_port, 6080);
+	assert_int_equal(c.event_rate, 10);
+	assert_true(c.node_id == UINT32_MAX);
+	assert_true(c.present == (VEER_CFG_P_FLOW_MAX | VEER_CFG_P_TRACK_ALL |
+				  VEER_CFG_P_GUE_PORT | VEER_CFG_P_EVENT_RATE |
+				  VEER_CFG_P_NODE_ID));
+	argc = split("", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_USAGE);
+	assert_err("veer: config set: nothing to set");
+	argc = split("track-all 1", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_BAD);
+	assert_err("veer: invalid track-all \"1\" (on or off)");
+
+	argc = split("", &argv);
+	assert_int_equal(parse_monitor_args(argc, argv, &mask), ARG_OK);
+	assert_int_equal(mask, MON_ALL);
+	argc = split("host peer", &argv);
+	assert_int_equal(parse_monitor_args(argc, argv, &mask), ARG_OK);
+	assert_int_equal(mask, (1U << VEER_OBJ_HOST) | (1U << VEER_OBJ_PEER));
+	argc = split("hosts", &argv);
+	assert_int_equal(parse_monitor_args(argc, argv, &mask), ARG_USAGE);
+	assert_err("veer: unknown argument \"hosts\"");
+
+	argc = split("", &argv);
+	assert_int_equal(parse_no_args("stats", argc, argv), ARG_OK);
+	argc = split("help", &argv);
+	assert_int_equal(parse_no_args("stats", argc, argv), ARG_HELP);
+	argc = split("x", &argv);
+	assert_int_equal(parse_no_args("stats", argc, argv), ARG_USAGE);
+	errors();
+}
+
+static void test_usage_texts(void **state)
+{
+	void (*const usages[])(FILE *) = {
+		usage_main, usage_service, usage_host, usage_peer,
+		usage_config, usage_stats, usage_monitor,
+	};
+	size_t i, len;
+	char *buf;
+	FILE *f;
+
+	(void)state;
+	for (i = 0; i < sizeof(usages) / sizeof(usages[0]); i++) {
+		buf = NULL;
+		f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		usages[i](f);
+		fclose(f);
+		assert_true(strncmp(buf, "Usage: veer ", 12) == 0);
+		/* every object's usage explains its words */
+		if (usages[i] != usage_stats)
+			assert_non_null(strstr(buf, "\nWhere: "));
+		free(buf);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_u64),
+		cmocka_unit_test(test_get_u32),
+		cmocka_unit_test(test_get_port),
+		cmocka_unit_test(test_get_addr),
+		cmocka_unit_test(test_keywords),
+		cmocka_unit_test(test_name_and_prime),
+		cmocka_unit_test(test_service_add),
+		cmocka_unit_test(test_service_errors),
+		cmocka_unit_test(test_service_key),
+		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_peer_config_monitor),
+		cmocka_unit_test(test_usage_texts),
+	};
+
+	return cmocka_run_group_tests_name("cli_parse", tests, setup, teardown);
+}

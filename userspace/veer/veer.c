@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * veer: the command-line interface of veer (iproute2 grammar).
+ *
+ *   veer [ OPTIONS ] OBJECT { COMMAND | help }
+ *
+ * Exit status: 0 success, 1 usage or argument error, 2 kernel/netlink error.
+ *
+ * This file holds main() and the commands, which call libveer; parsing of
+ * words (parse.c), the objects' grammar and printers (objects.c) and the
+ * print layer (print.c) live apart so that the unit tests can link them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libveer.h"
+#include "objects.h"
+#include "parse.h"
+#include "print.h"
+
+#ifndef VEER_VERSION
+#define VEER_VERSION LIBVEER_VERSION
+#endif
+
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,
+	EXIT_KERNEL = 2,
+};
+
+static struct {
+	bool json;
+	bool pretty;
+	int stats;
+	const char *netns;
+	struct veer_handle *h;
+} cli;
+
+/* ---- errors ---------------------------------------------------------- */
+
+/* `veer: <strerror>: <extack>` and the exit status of kernel errors. */
+static int kernel_err(int err, const char *msg)
+{
+	if (msg && *msg)
+		cli_err("%s: %s", strerror(-err), msg);
+	else
+		cli_err("%s", strerror(-err));
+	return EXIT_KERNEL;
+}
+
+static int handle_err(int err)
+{
+	return kernel_err(err, veer_last_error_msg(cli.h));
+}
+
+/* Print the kernel's warning, if a successful request carried one. */
+static void warn_ok(void)
+{
+	const char *msg = veer_last_error_msg(cli.h);
+
+	if (msg && *msg)
+		cli_err("warning: %s", msg);
+}
+
+static int open_handle(void)
+{
+	int err;
+
+	if (cli.h)
+		return 0;
+	err = veer_open(&cli.h, cli.netns);
+	if (err < 0) {
+		const char *msg = veer_last_error_msg(NULL);
+
+		/* libveer's own messages already say what failed. */
+		if (msg && *msg)
+			cli_err("%s", msg);
+		else
+			cli_err("cannot open: %s", strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+/* Map a parser's result to an exit status (or -1: go on). */
+static int arg_result(int r, void (*usage)(FILE *))
+{
+	switch (r) {
+	case ARG_OK:
+		return -1;
+	case ARG_HELP:
+		usage(stdout);
+		return EXIT_OK;
+	case ARG_USAGE:
+		usage(stderr);
+		return EXIT_USAGE;
+	default:
+		return EXIT_USAGE;
+	}
+}
+
+static int finish(void)
+{
+	if (print_finish() < 0 || ferror(stdout)) {
+		cli_err("error writing the output");
+		return EXIT_KERNEL;
+	}
+	return EXIT_OK;
+}
+
+static enum veer_action action_of(const char *cmd)
+{
+	if (!strcmp(cmd, "add"))
+		return VEER_ACT_ADD;
+	if (!strcmp(cmd, "change"))
+		return VEER_ACT_CHANGE;
+	if (!strcmp(cmd, "del"))
+		return VEER_ACT_DEL;
+	return VEER_ACT_NONE;
+}
+
+static int unknown_cmd(const char *obj, const char *cmd, void (*usage)(FILE *))
+{
+	cli_err("unknown command \"%s\" for %s", cmd, obj);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* ---- service ----------------------------------------------------------- */
+
+static int show_service_cb(const struct veer_service *s, void *arg)
+{
+	(void)arg;
+	print_service(s, cli.stats > 0);
+	return 0;
+}
+
+static int do_service(int argc, char **argv)
+{
+	const char *cmd = argc > 0 ? *argv : "show";
+	enum veer_action act = action_of(cmd);
+	char name[VEER_NAME_LEN];
+	int r, err;
+
+	if (argc > 0) {
+		argc--;
+		argv++;
+	}
+	if (!strcmp(cmd, "help")) {
+		usage_service(stdout);
+		return EXIT_OK;
+	}
+	if (act == VEER_ACT_ADD || act == VEER_ACT_CHANGE) {
+		struct veer_service s;
+
+		r = arg_result(parse_service_args(argc, argv, act, &s),
+			       usage_service);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		err = act == VEER_ACT_ADD ? veer_service_add(cli.h, &s) :
+					    veer_service_change(cli.h, &s);
+		if (err < 0)
+			return handle_err(err);
+		warn_ok();
+		return EXIT_OK;
+	}
+	if (act == VEER_ACT_DEL) {
+		r = arg_result(parse_service_key(argc, argv, false, name),
+			       usage_service);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		err = veer_service_del(cli.h, name);
+		if (err < 0)
+			return handle_err(err);
+		warn_ok();
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "show")) {
+		r = arg_result(parse_service_key(argc, argv, true, name),
+			       usage_service);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		if (name[0]) {
+			struct veer_service s;
+
+			err = veer_service_get(cli.h, name, &s);
+			if (err < 0)
+				return handle_err(err);
+			open_json_array(NULL);
+			print_service(&s, cli.stats > 0);
+			close_json_array();
+		} else {
+			open_json_array(NULL);
+			err = veer_service_dump(cli.h, show_service_cb, NULL);
+			close_json_array();
+			if (err < 0) {
+				print_finish();
+				return handle_err(err);
+			}
+		}
+		return finish();
+	}
+	return unknown_cmd("service", cmd, usage_service);
+}
+
+/* ---- host -------------------------------------------------------------- */
+
+static int show_host_cb(const struct veer_host *h, void *arg)
+{
+	(void)arg;
+	print_host(h, cli.stats > 0);
+	return 0;
+}
+
+static int do_host(int argc, char **argv)
+{
+	const char *cmd = argc > 0 ? *argv : "show";
+	enum veer_action act = action_of(cmd);
+	int r, err;
+
+	if (argc > 0) {
+		argc--;
+		argv++;
+	}
+	if (!strcmp(cmd, "help")) {
+		usage_host(stdout);
+		return EXIT_OK;
+	}
+	if (act != VEER_ACT_NONE) {
+		struct veer_host h;
+
+		r = arg_result(parse_host_args(argc, argv, act, &h), usage_host);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		if (act == VEER_ACT_ADD)
+			err = veer_host_add(cli.h, &h);
+		else if (act == VEER_ACT_CHANGE)
+			err = veer_host_change(cli.h, &h);
+		else
+			err = veer_host_del(cli.h, &h);
+		if (err < 0)
+			return handle_err(err);
+		warn_ok();
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "show")) {
+		char service[VEER_NAME_LEN];
+
+		r = arg_result(parse_host_show(argc, argv, service), usage_host);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		open_json_array(NULL);
+		err = veer_host_dump(cli.h, service[0] ? service : NULL,
+				     show_host_cb, NULL);
+		close_json_array();
+		if (err < 0) {
+			print_finish();
+			return handle_err(err);
+		}
+		return finish();
+	}
+	return unknown_cmd("host", cmd, usage_host);
+}
+
+/* ---- peer -------------------------------------------------------------- */
+
+static int show_peer_cb(const struct veer_peer *p, void *arg)
+{
+	(void)arg;
+	print_peer(p);
+	return 0;
+}
+
+static int do_peer(int argc, char **argv)
+{
+	const char *cmd = argc > 0 ? *argv : "show";
+	enum veer_action act = action_of(cmd);
+	int r, err;
+
+	if (argc > 0) {
+		argc--;
+		argv++;
+	}
+	if (!strcmp(cmd, "help")) {
+		usage_peer(stdout);
+		return EXIT_OK;
+	}
+	if (act != VEER_ACT_NONE) {
+		struct veer_peer p;
+
+		r = arg_result(parse_peer_args(argc, argv, act, &p), usage_peer);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		if (act == VEER_ACT_ADD)
+			err = veer_peer_add(cli.h, &p);
+		else if (act == VEER_ACT_CHANGE)
+			err = veer_peer_change(cli.h, &p);
+		else
+			err = veer_peer_del(cli.h, &p);
+		if (err < 0)
+			return handle_err(err);
+		warn_ok();
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "show")) {
+		r = arg_result(parse_no_args("peer show", argc, argv),
+			       usage_peer);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		open_json_array(NULL);
+		err = veer_peer_dump(cli.h, show_peer_cb, NULL);
+		close_json_array();
+		if (err < 0) {
+			print_finish();
+			return handle_err(err);
+		}
+		return finish();
+	}
+	return unknown_cmd("peer", cmd, usage_peer);
+}
+
+/* ---- config, stats ----------------------------------------------------- */
+
+static int do_config(int argc, char **argv)
+{
+	const char *cmd = argc > 0 ? *argv : "show";
+	int r, err;
+
+	if (argc > 0) {
+		argc--;
+		argv++;
+	}
+	if (!strcmp(cmd, "help")) {
+		usage_config(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "set")) {
+		struct veer_config c;
+
+		r = arg_result(parse_config_set(argc, argv, &c), usage_config);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		err = veer_config_set(cli.h, &c);
+		if (err < 0)
+			return handle_err(err);
+		warn_ok();
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "show")) {
+		struct veer_config c;
+
+		r = arg_result(parse_no_args("config show", argc, argv),
+			       usage_config);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		err = veer_config_get(cli.h, &c);
+		if (err < 0)
+			return handle_err(err);
+		print_config(&c);
+		return finish();
+	}
+	return unknown_cmd("config", cmd, usage_config);
+}
+
+static int do_stats(int argc, char **argv)
+{
+	const char *cmd = argc > 0 ? *argv : "show";
+	struct veer_stats st;
+	int r, err;
+
+	if (argc > 0) {
+		argc--;
+		argv++;
+	}
+	if (!strcmp(cmd, "help")) {
+		usage_stats(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "show"))
+		return unknown_cmd("stats", cmd, usage_stats);
+	r = arg_result(parse_no_args("stats show", argc, argv), usage_stats);
+	if (r >= 0)
+		return r;
+	if (open_handle() < 0)
+		return EXIT_KERNEL;
+	err = veer_stats_get(cli.h, &st);
+	if (err < 0)
+		return handle_err(err);
+	print_stats(&st);
+	return finish();
+}
+
+/* ---- monitor ----------------------------------------------------------- */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int event_cb(const struct veer_event *ev, void *arg)
+{
+	unsigned int mask = *(unsigned int *)arg;
+
+	if (!(mask & (1U << ev->object)))
+		return 0;
+	print_event(ev, cli.stats > 0);
+	fflush(stdout);
+	return ferror(stdout) ? -EPIPE : 0;
+}
+
+static int do_monitor(int argc, char **argv)
+{
+	struct veer_monitor *m;
+	struct sigaction sa;
+	sigset_t block, orig;
+	unsigned int mask;
+	struct pollfd pfd;
+	int r, err, fd;
+
+	r = arg_result(parse_monitor_args(argc, argv, &mask), usage_monitor);
+	if (r >= 0)
+		return r;
+
+	err = veer_monitor_open(&m, cli.netns);
+	if (err < 0) {
+		const char *msg = veer_last_error_msg(NULL);
+
+		if (msg && *msg)
+			cli_err("%s", msg);
+		else
+			cli_err("cannot open the monitor: %s", strerror(-err));
+		return EXIT_KERNEL;
+	}
+	fd = veer_monitor_fd(m);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+
+	/*
+	 * SIGINT/SIGTERM are blocked except inside ppoll(), so a signal can
+	 * never slip in between the check of stop_signal and the wait.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+
+	/* One line per event: JSON whatever -p says, text with -s too. */
+	print_init(stdout, cli.json, false);
+	print_set_one_line(true);
+
+	r = EXIT_OK;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (!stop_signal) {
+		if (ppoll(&pfd, 1, NULL, &orig) < 0) {
+			if (errno == EINTR)
+				continue;
+			cli_err("poll: %s", strerror(errno));
+			r = EXIT_KERNEL;
+			break;
+		}
+		for (;;) {
+			err = veer_monitor_recv(m, event_cb, &mask);
+			if (err == -EAGAIN || err == -EWOULDBLOCK)
+				break;
+			if (err == -ENOBUFS || err == -EBADMSG) {
+				/* Say so and go on. */
+				cli_err("%s", veer_monitor_error_msg(m));
+				continue;
+			}
+			if (err == -EPIPE) {
+				stop_signal = SIGPIPE;
+				break;
+			}
+			if (err < 0) {
+				r = kernel_err(err, veer_monitor_error_msg(m));
+				stop_signal = -1;
+				break;
+			}
+		}
+	}
+	veer_monitor_close(m);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	return r;
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	void (*usage)(FILE *f);
+} objects[] = {
+	{ "service", do_service, usage_service },
+	{ "host", do_host, usage_host },
+	{ "peer", do_peer, usage_peer },
+	{ "config", do_config, usage_config },
+	{ "stats", do_stats, usage_stats },
+	{ "monitor", do_monitor, usage_monitor },
+};
+
+static bool opt_is(const char *arg, const char *s1, const char *s2,
+		   const char *s3)
+{
+	return !strcmp(arg, s1) || (s2 && !strcmp(arg, s2)) ||
+	       (s3 && !strcmp(arg, s3));
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int r;
+
+	cli_errf = stderr;
+	for (argc--, argv++; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
+		const char *opt = *argv;
+
+		if (opt_is(opt, "-j", "-json", "--json")) {
+			cli.json = true;
+		} else if (opt_is(opt, "-p", "-pretty", "--pretty")) {
+			/* as bpftool: pretty implies JSON */
+			cli.json = cli.pretty = true;
+		} else if (opt_is(opt, "-s", "-statistics", "--statistics") ||
+			   opt_is(opt, "-stats", "--stats", NULL)) {
+			cli.stats++;
+		} else if (opt_is(opt, "-n", "-netns", "--netns")) {
+			if (argc < 2) {
+				cli_err("option \"%s\" needs a namespace name",
+					opt);
+				return EXIT_USAGE;
+			}
+			argc--;
+			argv++;
+			if (!argv[0][0]) {
+				cli_err("invalid network namespace name \"\"");
+				return EXIT_USAGE;
+			}
+			cli.netns = *argv;
+		} else if (opt_is(opt, "-V", "-Version", "--version")) {
+			printf("veer %s (libveer %s, netlink family %s version %d)\n",
+			       VEER_VERSION, LIBVEER_VERSION, VEER_GENL_NAME,
+			       VEER_GENL_VERSION);
+			return EXIT_OK;
+		} else if (opt_is(opt, "-h", "-help", "--help")) {
+			usage_main(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(opt, "--")) {
+			argc--;
+			argv++;
+			break;
+		} else {
+			cli_err("unknown option \"%s\"", opt);
+			usage_main(stderr);
+			return EXIT_USAGE;
+		}
+	}
+
+	if (argc < 1) {
+		usage_main(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(*argv, "help")) {
+		usage_main(stdout);
+		return EXIT_OK;
+	}
+
+	print_init(stdout, cli.json, cli.pretty);
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+		if (strcmp(*argv, objects[i].name))
+			continue;
+		r = objects[i].fn(argc - 1, argv + 1);
+		veer_close(cli.h);
+		return r;
+	}
+	cli_err("unknown object \"%s\"", *argv);
+	usage_main(stderr);
+	return EXIT_USAGE;
+}
