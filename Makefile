@@ -48,6 +48,10 @@ deps:
 check: deps
 	$(TOP)/tests/run-all.sh
 
+# The guest selftests on the debug kernel (KASAN, lockdep, kmemleak).
+check-debug: deps
+	VEER_KERNELS=debug VEER_SKIP_STYLE=1 $(TOP)/tests/run-all.sh
+
 demo: deps
 	$(MAKE) -C $(TOP) all
 	$(TOP)/tests/vm/run.sh --kver 6.1 --timeout 900 -- $(TOP)/scripts/demo.sh
@@ -75,5 +79,5 @@ dkms-remove:
 clean:
 	rm -rf $(B)
 
-.PHONY: all modules userspace deps check demo style install dkms-install \
+.PHONY: all modules userspace deps check check-debug demo style install dkms-install \
 	dkms-remove clean

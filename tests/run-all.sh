@@ -63,6 +63,15 @@ part() { # part NAME CMD...
 echo "# build"
 one build-modules make -C "$top" modules KMOD_FLAGS="W=1 KCFLAGS=-Werror"
 one build-userspace make -C "$top" userspace
+case " ${VEER_KERNELS:-} " in
+*" debug "*)
+	# The KASAN + lockdep + kmemleak kernel, built once and cached.
+	one build-debug-kernel "$top/tests/vm/build-debug-kernel.sh"
+	kd=$("$top/tests/vm/build-debug-kernel.sh" --print-kdir)
+	one build-modules-debug make -C "$top" modules KDIR="$kd" \
+		KMOD_FLAGS="W=1 KCFLAGS=-Werror"
+	;;
+esac
 one stage-depmod "$top/tests/vm/stage-depmod.sh" "$top"/build/kmod/*/veer.ko
 
 if [ "${VEER_SKIP_STYLE:-0}" != 1 ]; then

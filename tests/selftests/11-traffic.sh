@@ -28,14 +28,11 @@ slowwait 10 in_ns "$CLI" ping -6 -c1 -W1 2001:db8:2::2 >/dev/null
 # conntrack, matching exactly what each service matches.
 in_ns "$RTR" nft -f - <<'NFT'
 table inet ref {
-	counter web4 { }
-	counter web6 { }
-	counter dns4 { }
 	chain pre {
 		type filter hook prerouting priority -150; policy accept;
-		ip daddr 10.2.0.2 tcp dport 8080 counter name web4
-		ip6 daddr 2001:db8:2::2 tcp dport 8080 counter name web6
-		ip daddr 10.2.0.0/24 udp dport 5353 counter name dns4
+		ip daddr 10.2.0.2 tcp dport 8080 counter comment "web4"
+		ip6 daddr 2001:db8:2::2 tcp dport 8080 counter comment "web6"
+		ip daddr 10.2.0.0/24 udp dport 5353 counter comment "dns4"
 	}
 }
 NFT
@@ -72,8 +69,10 @@ log_test "transfers through the router"
 sleep 1
 
 svc_json=$($V -j -s service show)
-nft_json=$(in_ns "$RTR" nft -j list counters table inet ref)
-nft_val() { jq -r ".nftables[] | select(.counter.name == \"$1\") | .counter.$2" <<<"$nft_json"; }
+nft_json=$(in_ns "$RTR" nft -j list chain inet ref pre)
+nft_val() {
+	jq -r ".nftables[] | select(.rule.comment? == \"$1\") | .rule.expr[] | select(.counter?) | .counter.$2" <<<"$nft_json"
+}
 svc_val() { jq -r ".[] | select(.name == \"$1\") | .stats.$2" <<<"$svc_json"; }
 
 for s in web4 web6 dns4; do
