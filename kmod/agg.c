@@ -133,6 +133,7 @@ static struct veer_agg *veer_agg_get(struct veer_net *vn,
 	if (!old) {
 		list_add_tail(&a->list, &vn->aggs);
 		atomic_inc(&vn->n_aggs);
+		vn->agg_gen = vn->agg_gen + 1 ?: 1;
 	} else if (IS_ERR(old) || !refcount_inc_not_zero(&old->ref)) {
 		old = ERR_PTR(-ENOENT);
 	}
@@ -265,6 +266,7 @@ static void veer_agg_unlink_locked(struct veer_net *vn, struct veer_agg *a)
 	rhashtable_remove_fast(&vn->agg_table, &a->node, veer_agg_params);
 	list_del(&a->list);
 	atomic_dec(&vn->n_aggs);
+	vn->agg_gen = vn->agg_gen + 1 ?: 1;
 }
 
 /* Once a second, from the flow GC. */
@@ -320,6 +322,7 @@ void veer_agg_gc(struct veer_net *vn)
 int veer_agg_net_init(struct veer_net *vn)
 {
 	INIT_LIST_HEAD(&vn->aggs);
+	vn->agg_gen = 1;
 	return rhashtable_init(&vn->agg_table, &veer_agg_params);
 }
 

@@ -171,10 +171,12 @@ static void veer_flow_evict_one(struct veer_net *vn)
 		veer_flow_retire(vn, f, VEER_STAT_FLOWS_EVICTED);
 }
 
+/* Returns the flow's record; *created says whether this call made it. */
 static struct veer_flow *veer_flow_create(struct veer_net *vn,
 					  struct nf_conn *ct,
 					  const struct veer_flow_key *key,
-					  enum ip_conntrack_dir dir)
+					  enum ip_conntrack_dir dir,
+					  bool *created)
 {
 	struct veer_service *svc;
 	struct veer_flow *f, *old;
@@ -236,7 +238,7 @@ static struct veer_flow *veer_flow_create(struct veer_net *vn,
 		return old;
 	}
 	veer_count(vn, VEER_STAT_FLOWS_NEW);
-	veer_flow_event(vn, f, VEER_EVENT_FLOW_NEW);
+	*created = true;
 	return f;
 }
 
@@ -405,6 +407,7 @@ void veer_flow_packet(struct veer_net *vn, struct sk_buff *skb,
 	struct veer_flow_key key;
 	struct veer_flow *f;
 	u8 proto = nf_ct_protonum(ct);
+	bool created = false;
 
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 		return;
@@ -418,7 +421,7 @@ void veer_flow_packet(struct veer_net *vn, struct sk_buff *skb,
 		f = NULL;
 	}
 	if (!f) {
-		f = veer_flow_create(vn, ct, &key, dir);
+		f = veer_flow_create(vn, ct, &key, dir, &created);
 		if (!f)
 			return;
 	} else if (READ_ONCE(f->dead)) {
@@ -435,6 +438,10 @@ void veer_flow_packet(struct veer_net *vn, struct sk_buff *skb,
 			veer_flow_tcp(vn, f, skb, dir, thoff);
 	}
 	spin_unlock(&f->lock);
+
+	/* Announced once its first packet is counted. */
+	if (created)
+		veer_flow_event(vn, f, VEER_EVENT_FLOW_NEW);
 
 	if (dir == IP_CT_DIR_REPLY && !READ_ONCE(f->replied)) {
 		spin_lock(&vn->flow_lock);

@@ -27,7 +27,9 @@ enum veer_mcgrp {
 /* Flow events have their own group so they cannot crowd out the others. */
 static const struct genl_multicast_group veer_mcgrps[] = {
 	[VEER_MCGRP_EVENTS_ID] = { .name = VEER_MCGRP_EVENTS },
-	[VEER_MCGRP_FLOWS_ID] = { .name = VEER_MCGRP_FLOWS },
+	/* Flows name clients: listeners need CAP_NET_ADMIN, as dumps do. */
+	[VEER_MCGRP_FLOWS_ID] = { .name = VEER_MCGRP_FLOWS,
+				  .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family veer_family;
@@ -1600,7 +1602,9 @@ static int veer_flow_set(struct veer_net *vn, struct genl_info *info)
 		return err;
 	rcu_read_lock();
 	f = veer_flow_lookup(vn, &key);
-	if (f && !READ_ONCE(f->dead))
+	if (f && READ_ONCE(f->dead))
+		f = NULL;
+	if (f)
 		veer_flow_set_lease(vn, f, &lease);
 	rcu_read_unlock();
 	if (!f) {
@@ -1803,6 +1807,11 @@ static int veer_agg_key_parse(struct nlattr *nest, struct nlattr **tb,
 				    "prefix length longer than the address");
 		return -EINVAL;
 	}
+	/* Subnet keys hold the prefix, as the packet path builds them. */
+	if (family == AF_INET)
+		k->addr.ip &= inet_make_mask(k->prefix_len);
+	else
+		ipv6_addr_prefix(&k->addr.in6, &k->addr.in6, k->prefix_len);
 	if (k->level == VEER_LEVEL_SESSION && tb[VEER_AGG_SVC_ID])
 		k->svc_id = nla_get_u32(tb[VEER_AGG_SVC_ID]);
 	if (k->level == VEER_LEVEL_APP) {
@@ -1897,12 +1906,19 @@ static int veer_nl_agg_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[4] = 1;
 	}
 	spin_lock_bh(&vn->flow_lock);
+	/* Aggregates come and go: flag a dump that spanned a change. */
+	cb->seq = vn->agg_gen;
 	list_for_each_entry(a, &vn->aggs, list) {
-		if (idx >= start &&
-		    veer_fill_agg(skb, a, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				  VEER_CMD_AGG_GET))
-			break;
+		unsigned int off = skb->len;
+
+		if (idx >= start) {
+			if (veer_fill_agg(skb, a, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					  VEER_CMD_AGG_GET))
+				break;
+			nl_dump_check_consistent(cb, (struct nlmsghdr *)
+						 (skb->data + off));
+		}
 		idx++;
 	}
 	spin_unlock_bh(&vn->flow_lock);

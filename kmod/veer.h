@@ -250,6 +250,7 @@ struct veer_net {
 	struct list_head aggs;
 	atomic_t n_flows;
 	atomic_t n_aggs;
+	unsigned int agg_gen;		/* bumped when aggs changes; not 0 */
 	atomic_t n_level[VEER_LEVEL_MAX + 1];
 	struct delayed_work gc_work;
 	unsigned long gc_last;

@@ -548,11 +548,491 @@ static void test_peer_config_monitor(void **state)
 	errors();
 }
 
+/* ---- hex numbers, levels, masks -------------------------------------------- */
+
+static void test_get_u32_hex(void **state)
+{
+	static const char *const bad[] = {
+		"", "0x", "0X", "0xg", "0x-1", "0x+1", " 0x1", "0x1 ", "-0x1",
+		"0x100000000", "0x00000000000000001", "x10", "0xff00z", "12a",
+		"4294967296",
+	};
+	uint32_t v;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(get_u32_hex("app-mark-mask", "0xff00", 0, UINT32_MAX,
+				     &v), 0);
+	assert_int_equal(v, 0xff00);
+	assert_int_equal(get_u32_hex("app-mark-mask", "65280", 0, UINT32_MAX,
+				     &v), 0);
+	assert_int_equal(v, 65280);
+	assert_int_equal(get_u32_hex("m", "0XFFFFFFFF", 0, UINT32_MAX, &v), 0);
+	assert_true(v == UINT32_MAX);
+	assert_int_equal(get_u32_hex("m", "0x0", 0, UINT32_MAX, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(get_u32_hex("m", "0x0000000a", 0, UINT32_MAX, &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(get_u32_hex("m", "010", 0, UINT32_MAX, &v), 0);
+	assert_int_equal(v, 10);	/* decimal, not octal */
+	assert_no_err();
+	v = 7;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(get_u32_hex("m", bad[i], 0, UINT32_MAX, &v), -1);
+	assert_int_equal(v, 7);		/* untouched on error */
+	errors();
+	assert_int_equal(get_u32_hex("app-mark-mask", "0x1ffffffff", 0,
+				     UINT32_MAX, &v), -1);
+	assert_err("veer: invalid app-mark-mask \"0x1ffffffff\" (a number from 0 to 4294967295, or 0x0 to 0xffffffff)");
+	assert_int_equal(get_u32_hex("x", "0x10", 0, 15, &v), -1);
+	assert_err("veer: invalid x \"0x10\" (a number from 0 to 15, or 0x0 to 0xf)");
+}
+
+static void test_get_level(void **state)
+{
+	uint8_t l = 9;
+
+	(void)state;
+	assert_int_equal(get_level("level", "0", 0, 3, &l), 0);
+	assert_int_equal(l, 0);
+	assert_int_equal(get_level("level", "3", 0, 3, &l), 0);
+	assert_int_equal(l, 3);
+	assert_int_equal(get_level("level", "session", 0, 3, &l), 0);
+	assert_int_equal(l, VEER_LEVEL_SESSION);
+	assert_int_equal(get_level("level", "app", 0, 3, &l), 0);
+	assert_int_equal(l, VEER_LEVEL_APP);
+	assert_int_equal(get_level("level", "subnet", 1, 3, &l), 0);
+	assert_int_equal(l, VEER_LEVEL_SUBNET);
+	assert_int_equal(get_level("level", "flow", 0, 3, &l), 0);
+	assert_int_equal(l, VEER_LEVEL_FLOW);
+	assert_no_err();
+	assert_int_equal(get_level("level", "4", 0, 3, &l), -1);
+	assert_err("veer: invalid level \"4\" (0 to 3, or flow to subnet)");
+	assert_int_equal(get_level("level", "0", 1, 3, &l), -1);
+	assert_err("veer: invalid level \"0\" (1 to 3, or session to subnet)");
+	assert_int_equal(get_level("level", "flow", 1, 3, &l), -1);
+	assert_int_equal(get_level("level", "Session", 0, 3, &l), -1);
+	assert_int_equal(get_level("level", "sess", 0, 3, &l), -1);
+	assert_int_equal(get_level("level", "-1", 0, 3, &l), -1);
+	assert_int_equal(get_level("level", "", 0, 3, &l), -1);
+	assert_int_equal(get_level("level", NULL, 0, 3, &l), -1);
+	assert_int_equal(l, VEER_LEVEL_FLOW);
+	errors();
+}
+
+static void check_mask(int family, const char *in, unsigned int plen,
+		       const char *want)
+{
+	union veer_addr a, w;
+	char buf[INET6_ADDRSTRLEN];
+
+	assert_int_equal(inet_pton(family, in, &a), 1);
+	assert_int_equal(inet_pton(family, want, &w), 1);
+	addr_mask(family, &a, plen);
+	if (memcmp(&a, &w, family == AF_INET ? 4 : 16))
+		fail_msg("%s/%u masked to %s, not %s", in, plen,
+			 addr_str(family, &a, buf, sizeof(buf)), want);
+}
+
+static void test_addr_mask(void **state)
+{
+	(void)state;
+	check_mask(AF_INET, "10.1.2.3", 24, "10.1.2.0");
+	check_mask(AF_INET, "10.1.2.3", 32, "10.1.2.3");
+	check_mask(AF_INET, "10.1.2.3", 0, "0.0.0.0");
+	check_mask(AF_INET, "255.255.255.255", 13, "255.248.0.0");
+	check_mask(AF_INET, "192.168.77.200", 25, "192.168.77.128");
+	check_mask(AF_INET6, "2001:db8:1:2:3:4:5:6", 64, "2001:db8:1:2::");
+	check_mask(AF_INET6, "2001:db8:1:2:3:4:5:6", 128, "2001:db8:1:2:3:4:5:6");
+	check_mask(AF_INET6, "ffff:ffff::ffff", 0, "::");
+	check_mask(AF_INET6, "2001:db8::ffff", 127, "2001:db8::fffe");
+	check_mask(AF_INET6, "2001:db8:ffff::", 36, "2001:db8:f000::");
+}
+
+/* ---- flow and aggregate grammar -------------------------------------------- */
+
+static int flow_show(const char *line, char *service,
+		     struct veer_flow_filter *f)
+{
+	char **argv;
+	int argc = split(line, &argv);
+
+	return parse_flow_show(argc, argv, service, f);
+}
+
+static int flow_get(const char *line, struct veer_flow_key *k)
+{
+	char **argv;
+	int argc = split(line, &argv);
+
+	return parse_flow_get(argc, argv, k);
+}
+
+static int flow_lease(const char *line, struct veer_flow_key *k,
+		      struct veer_lease *l)
+{
+	char **argv;
+	int argc = split(line, &argv);
+
+	return parse_flow_lease(argc, argv, k, l);
+}
+
+static void test_flow_show(void **state)
+{
+	struct veer_flow_filter f;
+	char service[VEER_NAME_LEN];
+	struct in_addr want;
+
+	(void)state;
+	assert_int_equal(flow_show("", service, &f), ARG_OK);
+	assert_true(f.present == 0);
+	assert_string_equal(service, "");
+	assert_int_equal(flow_show("service web level 2 addr 10.1.0.2", service,
+				   &f), ARG_OK);
+	assert_no_err();
+	assert_string_equal(service, "web");
+	assert_true(f.present == (VEER_FLOW_F_LEVEL | VEER_FLOW_F_ADDR));
+	assert_int_equal(f.level, 2);
+	assert_int_equal(f.family, AF_INET);
+	inet_pton(AF_INET, "10.1.0.2", &want);
+	assert_memory_equal(&f.addr.v4, &want, 4);
+	assert_int_equal(flow_show("addr 2001:db8::1 level subnet", service, &f),
+			 ARG_OK);
+	assert_int_equal(f.family, AF_INET6);
+	assert_int_equal(f.level, VEER_LEVEL_SUBNET);
+
+	assert_int_equal(flow_show("level 4", service, &f), ARG_BAD);
+	assert_err("veer: invalid level \"4\" (0 to 3, or flow to subnet)");
+	assert_int_equal(flow_show("addr 10.1.0.0/24", service, &f), ARG_BAD);
+	assert_err("veer: invalid addr \"10.1.0.0/24\" (no prefix length allowed)");
+	assert_int_equal(flow_show("service a service b", service, &f), ARG_BAD);
+	assert_err("veer: duplicate argument \"service\"");
+	assert_int_equal(flow_show("level 1 level 1", service, &f), ARG_BAD);
+	assert_err("veer: duplicate argument \"level\"");
+	assert_int_equal(flow_show("svc web", service, &f), ARG_USAGE);
+	assert_err("veer: unknown argument \"svc\"");
+	assert_int_equal(flow_show("level", service, &f), ARG_BAD);
+	assert_err("veer: missing value after \"level\"");
+	assert_int_equal(flow_show("level 1 help", service, &f), ARG_HELP);
+}
+
+static void test_flow_tuple(void **state)
+{
+	struct veer_flow_key k;
+	struct in_addr s4, d4;
+	struct in6_addr s6;
+
+	(void)state;
+	assert_int_equal(flow_get("proto tcp src 10.1.0.2 dst 10.2.0.2 "
+				  "sport 40000 dport 8080", &k), ARG_OK);
+	assert_no_err();
+	inet_pton(AF_INET, "10.1.0.2", &s4);
+	inet_pton(AF_INET, "10.2.0.2", &d4);
+	assert_int_equal(k.family, AF_INET);
+	assert_memory_equal(&k.saddr.v4, &s4, 4);
+	assert_memory_equal(&k.daddr.v4, &d4, 4);
+	assert_int_equal(k.proto, IPPROTO_TCP);
+	assert_int_equal(k.sport, 40000);
+	assert_int_equal(k.dport, 8080);
+	assert_int_equal(k.zone, 0);
+
+	/* any order; IPv6; a zone; port 0 and 65535 */
+	assert_int_equal(flow_get("zone 65535 dport 0 sport 65535 dst ::1 "
+				  "src 2001:db8::2 proto udp", &k), ARG_OK);
+	assert_int_equal(k.family, AF_INET6);
+	inet_pton(AF_INET6, "2001:db8::2", &s6);
+	assert_memory_equal(&k.saddr.v6, &s6, 16);
+	assert_int_equal(k.proto, IPPROTO_UDP);
+	assert_int_equal(k.zone, 65535);
+	assert_int_equal(k.sport, 65535);
+	assert_int_equal(k.dport, 0);
+	assert_no_err();
+
+	/* every part of the tuple is required, zone excepted */
+	assert_int_equal(flow_get("src 10.1.0.2 dst 10.2.0.2 sport 1 dport 2",
+				  &k), ARG_USAGE);
+	assert_err("veer: flow get: \"proto\" is required");
+	assert_int_equal(flow_get("proto tcp dst 10.2.0.2 sport 1 dport 2", &k),
+			 ARG_USAGE);
+	assert_err("veer: flow get: \"src\" is required");
+	assert_int_equal(flow_get("proto tcp src 10.1.0.2 sport 1 dport 2", &k),
+			 ARG_USAGE);
+	assert_err("veer: flow get: \"dst\" is required");
+	assert_int_equal(flow_get("proto tcp src 10.1.0.2 dst 10.2.0.2 dport 2",
+				  &k), ARG_USAGE);
+	assert_err("veer: flow get: \"sport\" is required");
+	assert_int_equal(flow_get("proto tcp src 10.1.0.2 dst 10.2.0.2 sport 1",
+				  &k), ARG_USAGE);
+	assert_err("veer: flow get: \"dport\" is required");
+	assert_int_equal(flow_get("", &k), ARG_USAGE);
+	assert_err("veer: flow get: \"proto\" is required");
+
+	assert_int_equal(flow_get("proto tcp src 10.1.0.2 dst 2001:db8::1 "
+				  "sport 1 dport 2", &k), ARG_BAD);
+	assert_err("veer: flow get: src and dst must be of the same family");
+	assert_int_equal(flow_get("proto sctp src 10.1.0.2 dst 10.2.0.2 "
+				  "sport 1 dport 2", &k), ARG_BAD);
+	assert_err("veer: invalid proto \"sctp\"");
+	assert_int_equal(flow_get("proto tcp src 10.1.0.0/24 dst 10.2.0.2 "
+				  "sport 1 dport 2", &k), ARG_BAD);
+	assert_err("veer: invalid src \"10.1.0.0/24\" (no prefix length allowed)");
+	assert_int_equal(flow_get("proto tcp src 10.1.0.2 dst 10.2.0.2 "
+				  "sport 65536 dport 2", &k), ARG_BAD);
+	assert_err("veer: invalid sport \"65536\" (a port from 0 to 65535)");
+	assert_int_equal(flow_get("proto tcp src 10.1.0.2 dst 10.2.0.2 "
+				  "sport 1 dport 2 zone 65536", &k), ARG_BAD);
+	assert_err("veer: invalid zone \"65536\" (a number from 0 to 65535)");
+	assert_int_equal(flow_get("proto tcp src 10.1.0.2 src 10.1.0.3", &k),
+			 ARG_BAD);
+	assert_err("veer: duplicate argument \"src\"");
+	/* get takes no lease */
+	assert_int_equal(flow_get("proto tcp src 10.1.0.2 dst 10.2.0.2 "
+				  "sport 1 dport 2 ttl 5", &k), ARG_USAGE);
+	assert_err("veer: unknown argument \"ttl\"");
+	assert_int_equal(flow_get("proto tcp help", &k), ARG_HELP);
+}
+
+static void test_flow_lease(void **state)
+{
+	struct veer_flow_key k;
+	struct veer_lease l;
+
+	(void)state;
+	assert_int_equal(flow_lease("proto tcp src 10.1.0.2 dst 10.2.0.2 "
+				    "sport 40000 dport 8080 ttl 5000 "
+				    "remaining 4294967295 confidence 100 "
+				    "level-pin 3", &k, &l), ARG_OK);
+	assert_no_err();
+	assert_int_equal(k.sport, 40000);
+	assert_true(l.present == (VEER_LEASE_P_TTL | VEER_LEASE_P_REMAINING |
+				  VEER_LEASE_P_CONFIDENCE | VEER_LEASE_P_LEVEL));
+	assert_int_equal(l.ttl_ms, 5000);
+	assert_true(l.remaining_ms == UINT32_MAX);
+	assert_int_equal(l.confidence, 100);
+	assert_int_equal(l.level, 3);
+
+	/* only what was given; "level" is level-pin here */
+	assert_int_equal(flow_lease("ttl 86400000 level session proto udp "
+				    "src ::1 dst ::2 sport 1 dport 2", &k, &l),
+			 ARG_OK);
+	assert_true(l.present == (VEER_LEASE_P_TTL | VEER_LEASE_P_LEVEL));
+	assert_int_equal(l.ttl_ms, 86400000);
+	assert_int_equal(l.level, VEER_LEVEL_SESSION);
+	assert_int_equal(flow_lease("proto udp src ::1 dst ::2 sport 1 dport 2 "
+				    "ttl 1", &k, &l), ARG_OK);
+	assert_true(l.present == VEER_LEASE_P_TTL);
+	assert_no_err();
+
+	assert_int_equal(flow_lease("proto tcp src 10.1.0.2 dst 10.2.0.2 "
+				    "sport 1 dport 2 confidence 80", &k, &l),
+			 ARG_USAGE);
+	assert_err("veer: flow lease: \"ttl\" is required");
+	assert_int_equal(flow_lease("proto tcp src 10.1.0.2 dst 10.2.0.2 "
+				    "sport 1 dport 2 ttl 0", &k, &l), ARG_BAD);
+	assert_err("veer: invalid ttl \"0\" (a number from 1 to 86400000)");
+	assert_int_equal(flow_lease("ttl 86400001", &k, &l), ARG_BAD);
+	assert_err("veer: invalid ttl \"86400001\" (a number from 1 to 86400000)");
+	assert_int_equal(flow_lease("confidence 101", &k, &l), ARG_BAD);
+	assert_err("veer: invalid confidence \"101\" (a number from 0 to 100)");
+	assert_int_equal(flow_lease("level-pin 4", &k, &l), ARG_BAD);
+	assert_err("veer: invalid level-pin \"4\" (0 to 3, or flow to subnet)");
+	assert_int_equal(flow_lease("level 1 level-pin 2", &k, &l), ARG_BAD);
+	assert_err("veer: duplicate argument \"level-pin\"");
+	assert_int_equal(flow_lease("ttl 5 ttl 6", &k, &l), ARG_BAD);
+	assert_err("veer: duplicate argument \"ttl\"");
+	assert_int_equal(flow_lease("proto tcp ttl", &k, &l), ARG_BAD);
+	assert_err("veer: missing value after \"ttl\"");
+	assert_int_equal(flow_lease("remaining -1", &k, &l), ARG_BAD);
+	assert_err("veer: invalid remaining \"-1\" (a number from 0 to 4294967295)");
+	assert_int_equal(flow_lease("ttl 5 lease 5", &k, &l), ARG_USAGE);
+	assert_err("veer: unknown argument \"lease\"");
+}
+
+static int agg(const char *line, struct veer_agg *a, char *service,
+	       struct veer_lease *l)
+{
+	char **argv;
+	int argc = split(line, &argv);
+
+	return l ? parse_agg_lease(argc, argv, a, service, l) :
+		   parse_agg_get(argc, argv, a, service);
+}
+
+static void test_agg_key(void **state)
+{
+	char service[VEER_NAME_LEN];
+	struct veer_lease l;
+	struct veer_agg a;
+	union veer_addr want;
+
+	(void)state;
+	/* a subnet, by any address in it: masked to the prefix */
+	assert_int_equal(agg("level 3 addr 10.1.0.77/24", &a, service, NULL),
+			 ARG_OK);
+	assert_no_err();
+	assert_int_equal(a.level, VEER_LEVEL_SUBNET);
+	inet_pton(AF_INET, "10.1.0.0", &want.v4);
+	assert_memory_equal(&a.addr.v4, &want.v4, 4);
+	assert_int_equal(a.prefix_len, 24);
+	assert_true(a.present == (VEER_AGG_P_LEVEL | VEER_AGG_P_ADDR |
+				  VEER_AGG_P_PREFIX_LEN));
+	/* without /PLEN: left to the caller (the namespace's prefix) */
+	assert_int_equal(agg("addr 2001:db8::77 level subnet", &a, service,
+			     NULL), ARG_OK);
+	assert_true(a.present == (VEER_AGG_P_LEVEL | VEER_AGG_P_ADDR));
+	assert_int_equal(a.family, AF_INET6);
+	assert_string_equal(service, "");
+
+	assert_int_equal(agg("level 1 addr 10.1.0.2 service web", &a, service,
+			     NULL), ARG_OK);
+	assert_string_equal(service, "web");
+	assert_true(a.present == (VEER_AGG_P_LEVEL | VEER_AGG_P_ADDR));
+	assert_int_equal(agg("level session addr 10.1.0.2", &a, service, NULL),
+			 ARG_OK);
+	assert_string_equal(service, "");
+
+	assert_int_equal(agg("level 2 addr 10.1.0.2 app 0x10 mark", &a, service,
+			     NULL), ARG_OK);
+	assert_int_equal(a.app_id, 16);
+	assert_true(a.by_mark);
+	assert_true(a.present == (VEER_AGG_P_LEVEL | VEER_AGG_P_ADDR |
+				  VEER_AGG_P_APP_ID | VEER_AGG_P_BY_MARK));
+	assert_int_equal(agg("app 8080 level 2 addr 10.1.0.2", &a, service,
+			     NULL), ARG_OK);
+	assert_int_equal(a.app_id, 8080);
+	assert_false(a.by_mark);
+	assert_true(a.present & VEER_AGG_P_BY_MARK);
+	assert_no_err();
+
+	assert_int_equal(agg("addr 10.1.0.2", &a, service, NULL), ARG_USAGE);
+	assert_err("veer: aggregate get: \"level\" is required");
+	assert_int_equal(agg("level 1", &a, service, NULL), ARG_USAGE);
+	assert_err("veer: aggregate get: \"addr\" is required");
+	assert_int_equal(agg("level 0 addr 10.1.0.2", &a, service, NULL),
+			 ARG_BAD);
+	assert_err("veer: invalid level \"0\" (1 to 3, or session to subnet)");
+	assert_int_equal(agg("level 2 addr 10.1.0.2 service web", &a, service,
+			     NULL), ARG_USAGE);
+	assert_err("veer: aggregate get: \"service\" applies to level 1 (session) only");
+	assert_int_equal(agg("level 1 addr 10.1.0.2 app 80", &a, service, NULL),
+			 ARG_USAGE);
+	assert_err("veer: aggregate get: \"app\" applies to level 2 (app) only");
+	assert_int_equal(agg("level 1 addr 10.1.0.0/24", &a, service, NULL),
+			 ARG_USAGE);
+	assert_err("veer: aggregate get: a prefix length applies to level 3 (subnet) only");
+	assert_int_equal(agg("level 2 addr 10.1.0.2 mark", &a, service, NULL),
+			 ARG_USAGE);
+	assert_err("veer: unknown argument \"mark\"");
+	assert_int_equal(agg("level 2 addr 10.1.0.2 app 0xg", &a, service,
+			     NULL), ARG_BAD);
+	assert_err("veer: invalid app \"0xg\" (a number from 0 to 4294967295, or 0x0 to 0xffffffff)");
+	assert_int_equal(agg("level 3 addr 10.1.0.2 ttl 5", &a, service, NULL),
+			 ARG_USAGE);
+	assert_err("veer: unknown argument \"ttl\"");
+
+	/* lease: level is the key, level-pin the lease's */
+	assert_int_equal(agg("level 3 addr 10.1.0.0/24 ttl 60000 confidence 70 "
+			     "level-pin 3", &a, service, &l), ARG_OK);
+	assert_no_err();
+	assert_int_equal(a.level, 3);
+	assert_int_equal(l.level, 3);
+	assert_int_equal(l.ttl_ms, 60000);
+	assert_int_equal(l.confidence, 70);
+	assert_int_equal(agg("level 3 addr 10.1.0.0/24 confidence 70", &a,
+			     service, &l), ARG_USAGE);
+	assert_err("veer: aggregate lease: \"ttl\" is required");
+	assert_int_equal(agg("level 3 addr 10.1.0.0/24 ttl 5 level 2", &a,
+			     service, &l), ARG_BAD);
+	assert_err("veer: duplicate argument \"level\"");
+}
+
+static void test_config_granularity(void **state)
+{
+	struct veer_config c;
+	char **argv;
+	int argc;
+
+	(void)state;
+	argc = split("gran-max-level 3 gran-bandwidth 10000 gran-duration 5000 "
+		     "gran-frequency 60 subnet-prefix4 24 subnet-prefix6 128 "
+		     "app-port-span 1000 app-mark-mask 0xff00 "
+		     "flow-rate-threshold 1000000 aggregate-max 16384", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_OK);
+	assert_no_err();
+	assert_int_equal(c.gran_max_level, 3);
+	assert_int_equal(c.gran_bw, 10000);
+	assert_int_equal(c.gran_duration, 5000);
+	assert_int_equal(c.gran_freq, 60);
+	assert_int_equal(c.subnet_prefix4, 24);
+	assert_int_equal(c.subnet_prefix6, 128);
+	assert_int_equal(c.app_port_span, 1000);
+	assert_int_equal(c.app_mark_mask, 0xff00);
+	assert_int_equal(c.flow_rate_thresh, 1000000);
+	assert_int_equal(c.agg_max, 16384);
+	assert_true(c.present == (VEER_CFG_P_GRAN_MAX_LEVEL | VEER_CFG_P_GRAN_BW |
+		VEER_CFG_P_GRAN_DURATION | VEER_CFG_P_GRAN_FREQ |
+		VEER_CFG_P_SUBNET_PREFIX4 | VEER_CFG_P_SUBNET_PREFIX6 |
+		VEER_CFG_P_APP_PORT_SPAN | VEER_CFG_P_APP_MARK_MASK |
+		VEER_CFG_P_FLOW_RATE_THRESH | VEER_CFG_P_AGG_MAX));
+
+	argc = split("gran-max-level subnet app-mark-mask 4294967295", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_OK);
+	assert_int_equal(c.gran_max_level, VEER_LEVEL_SUBNET);
+	assert_true(c.app_mark_mask == UINT32_MAX);
+
+	argc = split("gran-max-level 4", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_BAD);
+	assert_err("veer: invalid gran-max-level \"4\" (0 to 3, or flow to subnet)");
+	argc = split("subnet-prefix4 33", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_BAD);
+	assert_err("veer: invalid subnet-prefix4 \"33\" (a number from 0 to 32)");
+	argc = split("subnet-prefix6 129", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_BAD);
+	assert_err("veer: invalid subnet-prefix6 \"129\" (a number from 0 to 128)");
+	argc = split("app-port-span 0", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_BAD);
+	assert_err("veer: invalid app-port-span \"0\" (a number from 1 to 65535)");
+	argc = split("app-mark-mask 0x", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_BAD);
+	assert_err("veer: invalid app-mark-mask \"0x\" (a number from 0 to 4294967295, or 0x0 to 0xffffffff)");
+	/* hex only where the usage says so */
+	argc = split("gran-bandwidth 0x10", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_BAD);
+	assert_err("veer: invalid gran-bandwidth \"0x10\" (a number from 0 to 4294967295)");
+	argc = split("aggregate-max 1 aggregate-max 2", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_BAD);
+	assert_err("veer: duplicate argument \"aggregate-max\"");
+	argc = split("gran-max 3", &argv);
+	assert_int_equal(parse_config_set(argc, argv, &c), ARG_USAGE);
+	assert_err("veer: unknown argument \"gran-max\"");
+
+	/* monitor: flow events, and all of them by default */
+	{
+		unsigned int mask;
+
+		argc = split("flow", &argv);
+		assert_int_equal(parse_monitor_args(argc, argv, &mask), ARG_OK);
+		assert_int_equal(mask, MON_FLOWS);
+		argc = split("service flow", &argv);
+		assert_int_equal(parse_monitor_args(argc, argv, &mask), ARG_OK);
+		assert_int_equal(mask, MON_FLOWS | (1U << VEER_OBJ_SERVICE));
+		argc = split("all", &argv);
+		assert_int_equal(parse_monitor_args(argc, argv, &mask), ARG_OK);
+		assert_int_equal(mask, MON_ALL);
+		assert_true(mask & MON_FLOWS);
+		argc = split("flows", &argv);
+		assert_int_equal(parse_monitor_args(argc, argv, &mask),
+				 ARG_USAGE);
+		assert_err("veer: unknown argument \"flows\"");
+	}
+}
+
 static void test_usage_texts(void **state)
 {
 	void (*const usages[])(FILE *) = {
 		usage_main, usage_service, usage_host, usage_peer,
-		usage_config, usage_stats, usage_monitor,
+		usage_config, usage_stats, usage_monitor, usage_flow,
+		usage_aggregate,
 	};
 	size_t i, len;
 	char *buf;
@@ -587,6 +1067,14 @@ int main(void)
 		cmocka_unit_test(test_service_key),
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_peer_config_monitor),
+		cmocka_unit_test(test_get_u32_hex),
+		cmocka_unit_test(test_get_level),
+		cmocka_unit_test(test_addr_mask),
+		cmocka_unit_test(test_flow_show),
+		cmocka_unit_test(test_flow_tuple),
+		cmocka_unit_test(test_flow_lease),
+		cmocka_unit_test(test_agg_key),
+		cmocka_unit_test(test_config_granularity),
 		cmocka_unit_test(test_usage_texts),
 	};
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <netinet/in.h>
 #include <linux/netlink.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>
 #include <cmocka.h>
 
 #include "libveer.h"
@@ -371,6 +372,42 @@ static void test_names(void **state)
 	assert_int_equal(veer_proto_parse("sctp"), -1);
 	assert_string_equal(veer_proto_name(IPPROTO_UDP), "udp");
 	assert_null(veer_proto_name(IPPROTO_SCTP));
+	for (i = 0; i <= VEER_LEVEL_MAX; i++)
+		assert_int_equal(veer_level_parse(veer_level_name(i)), (int)i);
+	assert_string_equal(veer_level_name(VEER_LEVEL_SESSION), "session");
+	assert_string_equal(veer_level_name(VEER_LEVEL_SUBNET), "subnet");
+	assert_null(veer_level_name(VEER_LEVEL_MAX + 1));
+	for (i = 0; i <= VEER_EVENT_MAX; i++)
+		assert_int_equal(veer_flow_event_parse(veer_flow_event_name(i)),
+				 (int)i);
+	assert_string_equal(veer_flow_event_name(VEER_EVENT_FLOW_END), "end");
+	assert_string_equal(veer_flow_event_name(VEER_EVENT_FLOW_THRESH),
+			    "thresh");
+	assert_null(veer_flow_event_name(VEER_EVENT_MAX + 1));
+	/* enum tcp_conntrack, as conntrack(8) names the states */
+	{
+		static const char *const states[] = {
+			"NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED",
+			"FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT",
+			"CLOSE", "SYN_SENT2",
+		};
+
+		for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+			assert_string_equal(veer_tcp_state_name(i), states[i]);
+			assert_int_equal(veer_tcp_state_parse(states[i]), (int)i);
+		}
+		/* the numbers are the kernel's */
+		assert_string_equal(veer_tcp_state_name(TCP_CONNTRACK_ESTABLISHED),
+				    "ESTABLISHED");
+		assert_string_equal(veer_tcp_state_name(TCP_CONNTRACK_TIME_WAIT),
+				    "TIME_WAIT");
+		assert_string_equal(veer_tcp_state_name(TCP_CONNTRACK_SYN_SENT2),
+				    "SYN_SENT2");
+		assert_int_equal(TCP_CONNTRACK_MAX, 10);
+		assert_null(veer_tcp_state_name(TCP_CONNTRACK_MAX));
+		assert_int_equal(veer_tcp_state_parse("established"), -1);
+	}
+	assert_string_equal(veer_object_name(VEER_OBJ_FLOW), "flow");
 	assert_string_equal(veer_action_name(VEER_ACT_CHANGE), "change");
 	assert_string_equal(veer_object_name(VEER_OBJ_HOST), "host");
 	assert_null(veer_action_name(VEER_ACT_NONE));

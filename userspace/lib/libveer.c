@@ -40,6 +40,7 @@
 struct veer_handle {
 	struct nl_sock *sk;
 	int family;
+	bool busy;		/* in transact(): a callback must not reenter */
 	char errmsg[ERRMSG_LEN];
 };
 
@@ -179,13 +180,17 @@ static int netns_leave(int oldfd, char *errbuf)
 	return err;
 }
 
+/* The multicast groups, by VEER_MON_* bit. */
+static const char *const mcgrps[] = { VEER_MCGRP_EVENTS, VEER_MCGRP_FLOWS };
+
 /*
  * A generic netlink socket created in netns, with extended acks on, and the
- * family resolved.  grp: if not NULL, also subscribe to that group.
+ * family resolved.  groups: VEER_MON_* groups to subscribe to (0: none).
  */
-static int sock_open(const char *netns, const char *grp, struct nl_sock **skp,
-		     int *familyp, char *errbuf)
+static int sock_open(const char *netns, unsigned int groups,
+		     struct nl_sock **skp, int *familyp, char *errbuf)
 {
+	size_t i;
 	struct nl_sock *sk;
 	int oldfd, err, one = 1, family;
 
@@ -235,9 +240,13 @@ static int sock_open(const char *netns, const char *grp, struct nl_sock **skp,
 		}
 		goto fail;
 	}
-	if (grp) {
-		int id = genl_ctrl_resolve_grp(sk, VEER_GENL_NAME, grp);
+	for (i = 0; i < sizeof(mcgrps) / sizeof(mcgrps[0]); i++) {
+		const char *grp = mcgrps[i];
+		int id;
 
+		if (!(groups & (1U << i)))
+			continue;
+		id = genl_ctrl_resolve_grp(sk, VEER_GENL_NAME, grp);
 		if (id < 0) {
 			err = nlerr_to_errno(id);
 			set_err(errbuf, err,
@@ -276,7 +285,7 @@ int veer_open(struct veer_handle **hp, const char *netns)
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return set_err(open_errmsg, -ENOMEM, "out of memory");
-	err = sock_open(netns, NULL, &h->sk, &h->family, open_errmsg);
+	err = sock_open(netns, 0, &h->sk, &h->family, open_errmsg);
 	if (err < 0) {
 		free(h);
 		return err;
@@ -310,6 +319,9 @@ static const struct nla_policy top_policy[VEER_ATTR_MAX + 1] = {
 	[VEER_ATTR_PEER] = P_NEST,
 	[VEER_ATTR_CONFIG] = P_NEST,
 	[VEER_ATTR_STATS] = P_NEST,
+	[VEER_ATTR_FLOW] = P_NEST,
+	[VEER_ATTR_AGG] = P_NEST,
+	[VEER_ATTR_EVENT] = P_U8,
 };
 
 static const struct nla_policy svc_policy[VEER_SVC_MAX + 1] = {
@@ -363,6 +375,78 @@ static const struct nla_policy cfg_policy[VEER_CFG_MAX + 1] = {
 	[VEER_CFG_GUE_PORT] = P_U16,
 	[VEER_CFG_EVENT_RATE] = P_U32,
 	[VEER_CFG_NODE_ID] = P_U32,
+	[VEER_CFG_GRAN_MAX_LEVEL] = P_U8,
+	[VEER_CFG_GRAN_BW] = P_U32,
+	[VEER_CFG_GRAN_DURATION] = P_U32,
+	[VEER_CFG_GRAN_FREQ] = P_U32,
+	[VEER_CFG_SUBNET_PREFIX4] = P_U8,
+	[VEER_CFG_SUBNET_PREFIX6] = P_U8,
+	[VEER_CFG_APP_PORT_SPAN] = P_U16,
+	[VEER_CFG_APP_MARK_MASK] = P_U32,
+	[VEER_CFG_FLOW_RATE_THRESH] = P_U32,
+	[VEER_CFG_AGG_MAX] = P_U32,
+};
+
+static const struct nla_policy lease_policy[VEER_LEASE_MAX + 1] = {
+	[VEER_LEASE_TTL_MS] = P_U32,
+	[VEER_LEASE_REMAINING_MS] = P_U32,
+	[VEER_LEASE_CONFIDENCE] = P_U8,
+	[VEER_LEASE_LEVEL] = P_U8,
+};
+
+static const struct nla_policy fdir_policy[VEER_FDIR_MAX + 1] = {
+	[VEER_FDIR_PACKETS] = P_U64,
+	[VEER_FDIR_BYTES] = P_U64,
+	[VEER_FDIR_SEQ] = P_U32,
+	[VEER_FDIR_ACK] = P_U32,
+	[VEER_FDIR_WIN] = P_U32,
+	[VEER_FDIR_WSCALE] = P_U8,
+	[VEER_FDIR_MSS] = P_U16,
+	[VEER_FDIR_OPTS] = P_U8,
+	[VEER_FDIR_TSVAL] = P_U32,
+};
+
+static const struct nla_policy flow_policy[VEER_FLOW_MAX + 1] = {
+	[VEER_FLOW_SADDR4] = P_ADDR4,
+	[VEER_FLOW_SADDR6] = P_ADDR6,
+	[VEER_FLOW_DADDR4] = P_ADDR4,
+	[VEER_FLOW_DADDR6] = P_ADDR6,
+	[VEER_FLOW_SPORT] = P_U16,
+	[VEER_FLOW_DPORT] = P_U16,
+	[VEER_FLOW_PROTO] = P_U8,
+	[VEER_FLOW_ZONE] = P_U16,
+	[VEER_FLOW_CT_ID] = P_U32,
+	[VEER_FLOW_SVC_ID] = P_U32,
+	[VEER_FLOW_LEVEL] = P_U8,
+	[VEER_FLOW_TCP_STATE] = P_U8,
+	[VEER_FLOW_AGE_MS] = P_U64,
+	[VEER_FLOW_IDLE_MS] = P_U64,
+	[VEER_FLOW_ORIG] = P_NEST,
+	[VEER_FLOW_REPLY] = P_NEST,
+	[VEER_FLOW_RATE] = P_U64,
+	[VEER_FLOW_PEAK_RATE] = P_U64,
+	[VEER_FLOW_RTT_SYN] = P_U32,
+	[VEER_FLOW_RTT] = P_U32,
+	[VEER_FLOW_LEASE] = P_NEST,
+};
+
+static const struct nla_policy agg_policy[VEER_AGG_MAX + 1] = {
+	[VEER_AGG_LEVEL] = P_U8,
+	[VEER_AGG_ADDR4] = P_ADDR4,
+	[VEER_AGG_ADDR6] = P_ADDR6,
+	[VEER_AGG_PREFIX_LEN] = P_U8,
+	[VEER_AGG_SVC_ID] = P_U32,
+	[VEER_AGG_APP_ID] = P_U32,
+	[VEER_AGG_ACTIVE] = P_U32,
+	[VEER_AGG_CONNS] = P_U64,
+	[VEER_AGG_PACKETS] = P_U64,
+	[VEER_AGG_BYTES] = P_U64,
+	[VEER_AGG_RATE] = P_U64,
+	[VEER_AGG_AVG_DURATION] = P_U32,
+	[VEER_AGG_FREQ] = P_U32,
+	[VEER_AGG_IDLE_MS] = P_U64,
+	[VEER_AGG_LEASE] = P_NEST,
+	[VEER_AGG_BY_MARK] = P_U8,
 };
 
 
@@ -556,6 +640,199 @@ static int decode_config(struct nlattr *nest, struct veer_config *c)
 	if (tb[VEER_CFG_NODE_ID]) {
 		c->node_id = nla_get_u32(tb[VEER_CFG_NODE_ID]);
 		c->present |= VEER_CFG_P_NODE_ID;
+	}
+
+#define GET(attr, field, getter, bit)				\
+	do {							\
+		if (tb[attr]) {					\
+			c->field = getter(tb[attr]);		\
+			c->present |= (bit);			\
+		}						\
+	} while (0)
+
+	GET(VEER_CFG_GRAN_MAX_LEVEL, gran_max_level, nla_get_u8,
+	    VEER_CFG_P_GRAN_MAX_LEVEL);
+	GET(VEER_CFG_GRAN_BW, gran_bw, nla_get_u32, VEER_CFG_P_GRAN_BW);
+	GET(VEER_CFG_GRAN_DURATION, gran_duration, nla_get_u32,
+	    VEER_CFG_P_GRAN_DURATION);
+	GET(VEER_CFG_GRAN_FREQ, gran_freq, nla_get_u32, VEER_CFG_P_GRAN_FREQ);
+	GET(VEER_CFG_SUBNET_PREFIX4, subnet_prefix4, nla_get_u8,
+	    VEER_CFG_P_SUBNET_PREFIX4);
+	GET(VEER_CFG_SUBNET_PREFIX6, subnet_prefix6, nla_get_u8,
+	    VEER_CFG_P_SUBNET_PREFIX6);
+	GET(VEER_CFG_APP_PORT_SPAN, app_port_span, nla_get_u16,
+	    VEER_CFG_P_APP_PORT_SPAN);
+	GET(VEER_CFG_APP_MARK_MASK, app_mark_mask, nla_get_u32,
+	    VEER_CFG_P_APP_MARK_MASK);
+	GET(VEER_CFG_FLOW_RATE_THRESH, flow_rate_thresh, nla_get_u32,
+	    VEER_CFG_P_FLOW_RATE_THRESH);
+	GET(VEER_CFG_AGG_MAX, agg_max, nla_get_u32, VEER_CFG_P_AGG_MAX);
+#undef GET
+	return 0;
+}
+
+static int decode_lease(struct nlattr *nest, struct veer_lease *l)
+{
+	struct nlattr *tb[VEER_LEASE_MAX + 1];
+
+	memset(l, 0, sizeof(*l));
+	if (nla_parse_nested(tb, VEER_LEASE_MAX, nest, lease_policy) < 0)
+		return -EBADMSG;
+	if (tb[VEER_LEASE_TTL_MS]) {
+		l->ttl_ms = nla_get_u32(tb[VEER_LEASE_TTL_MS]);
+		l->present |= VEER_LEASE_P_TTL;
+	}
+	if (tb[VEER_LEASE_REMAINING_MS]) {
+		l->remaining_ms = nla_get_u32(tb[VEER_LEASE_REMAINING_MS]);
+		l->present |= VEER_LEASE_P_REMAINING;
+	}
+	if (tb[VEER_LEASE_CONFIDENCE]) {
+		l->confidence = nla_get_u8(tb[VEER_LEASE_CONFIDENCE]);
+		l->present |= VEER_LEASE_P_CONFIDENCE;
+	}
+	if (tb[VEER_LEASE_LEVEL]) {
+		l->level = nla_get_u8(tb[VEER_LEASE_LEVEL]);
+		l->present |= VEER_LEASE_P_LEVEL;
+	}
+	return 0;
+}
+
+static int decode_fdir(struct nlattr *nest, struct veer_flow_dir *d)
+{
+	struct nlattr *tb[VEER_FDIR_MAX + 1];
+
+	memset(d, 0, sizeof(*d));
+	if (nla_parse_nested(tb, VEER_FDIR_MAX, nest, fdir_policy) < 0)
+		return -EBADMSG;
+
+#define GET(attr, field, getter, bit)				\
+	do {							\
+		if (tb[attr]) {					\
+			d->field = getter(tb[attr]);		\
+			d->present |= (bit);			\
+		}						\
+	} while (0)
+
+	GET(VEER_FDIR_PACKETS, packets, nla_get_u64, VEER_FDIR_P_PACKETS);
+	GET(VEER_FDIR_BYTES, bytes, nla_get_u64, VEER_FDIR_P_BYTES);
+	GET(VEER_FDIR_SEQ, seq, nla_get_u32, VEER_FDIR_P_SEQ);
+	GET(VEER_FDIR_ACK, ack, nla_get_u32, VEER_FDIR_P_ACK);
+	GET(VEER_FDIR_WIN, win, nla_get_u32, VEER_FDIR_P_WIN);
+	GET(VEER_FDIR_WSCALE, wscale, nla_get_u8, VEER_FDIR_P_WSCALE);
+	GET(VEER_FDIR_MSS, mss, nla_get_u16, VEER_FDIR_P_MSS);
+	GET(VEER_FDIR_OPTS, opts, nla_get_u8, VEER_FDIR_P_OPTS);
+	GET(VEER_FDIR_TSVAL, tsval, nla_get_u32, VEER_FDIR_P_TSVAL);
+#undef GET
+	return 0;
+}
+
+static int decode_flow(struct nlattr *nest, struct veer_flow *f)
+{
+	struct nlattr *tb[VEER_FLOW_MAX + 1];
+	struct veer_flow_key *k = &f->key;
+	uint64_t kp = 0;
+	int dfamily = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (!nest)
+		return -EBADMSG;
+	if (nla_parse_nested(tb, VEER_FLOW_MAX, nest, flow_policy) < 0)
+		return -EBADMSG;
+
+	/* The key, whole or not at all: a flow has every part of it. */
+	get_addr(tb[VEER_FLOW_SADDR4], tb[VEER_FLOW_SADDR6], &k->family,
+		 &k->saddr, &kp, 1);
+	get_addr(tb[VEER_FLOW_DADDR4], tb[VEER_FLOW_DADDR6], &dfamily,
+		 &k->daddr, &kp, 2);
+	if (kp != 3 || k->family != dfamily || !tb[VEER_FLOW_SPORT] ||
+	    !tb[VEER_FLOW_DPORT] || !tb[VEER_FLOW_PROTO])
+		return -EBADMSG;
+	k->sport = ntohs(nla_get_u16(tb[VEER_FLOW_SPORT]));
+	k->dport = ntohs(nla_get_u16(tb[VEER_FLOW_DPORT]));
+	k->proto = nla_get_u8(tb[VEER_FLOW_PROTO]);
+	if (tb[VEER_FLOW_ZONE])
+		k->zone = nla_get_u16(tb[VEER_FLOW_ZONE]);
+	f->present |= VEER_FLOW_P_KEY;
+
+#define GET(attr, field, getter, bit)				\
+	do {							\
+		if (tb[attr]) {					\
+			f->field = getter(tb[attr]);		\
+			f->present |= (bit);			\
+		}						\
+	} while (0)
+
+	GET(VEER_FLOW_CT_ID, ct_id, nla_get_u32, VEER_FLOW_P_CT_ID);
+	GET(VEER_FLOW_SVC_ID, svc_id, nla_get_u32, VEER_FLOW_P_SVC_ID);
+	GET(VEER_FLOW_LEVEL, level, nla_get_u8, VEER_FLOW_P_LEVEL);
+	GET(VEER_FLOW_TCP_STATE, tcp_state, nla_get_u8, VEER_FLOW_P_TCP_STATE);
+	GET(VEER_FLOW_AGE_MS, age_ms, nla_get_u64, VEER_FLOW_P_AGE);
+	GET(VEER_FLOW_IDLE_MS, idle_ms, nla_get_u64, VEER_FLOW_P_IDLE);
+	GET(VEER_FLOW_RATE, rate, nla_get_u64, VEER_FLOW_P_RATE);
+	GET(VEER_FLOW_PEAK_RATE, peak_rate, nla_get_u64, VEER_FLOW_P_PEAK_RATE);
+	GET(VEER_FLOW_RTT_SYN, rtt_syn_us, nla_get_u32, VEER_FLOW_P_RTT_SYN);
+	GET(VEER_FLOW_RTT, rtt_us, nla_get_u32, VEER_FLOW_P_RTT);
+#undef GET
+	if (tb[VEER_FLOW_ORIG]) {
+		if (decode_fdir(tb[VEER_FLOW_ORIG], &f->orig) < 0)
+			return -EBADMSG;
+		f->present |= VEER_FLOW_P_ORIG;
+	}
+	if (tb[VEER_FLOW_REPLY]) {
+		if (decode_fdir(tb[VEER_FLOW_REPLY], &f->reply) < 0)
+			return -EBADMSG;
+		f->present |= VEER_FLOW_P_REPLY;
+	}
+	if (tb[VEER_FLOW_LEASE]) {
+		if (decode_lease(tb[VEER_FLOW_LEASE], &f->lease) < 0)
+			return -EBADMSG;
+		f->present |= VEER_FLOW_P_LEASE;
+	}
+	return 0;
+}
+
+static int decode_agg(struct nlattr *nest, struct veer_agg *a)
+{
+	struct nlattr *tb[VEER_AGG_MAX + 1];
+
+	memset(a, 0, sizeof(*a));
+	if (!nest)
+		return -EBADMSG;
+	if (nla_parse_nested(tb, VEER_AGG_MAX, nest, agg_policy) < 0)
+		return -EBADMSG;
+	get_addr(tb[VEER_AGG_ADDR4], tb[VEER_AGG_ADDR6], &a->family, &a->addr,
+		 &a->present, VEER_AGG_P_ADDR);
+
+#define GET(attr, field, getter, bit)				\
+	do {							\
+		if (tb[attr]) {					\
+			a->field = getter(tb[attr]);		\
+			a->present |= (bit);			\
+		}						\
+	} while (0)
+
+	GET(VEER_AGG_LEVEL, level, nla_get_u8, VEER_AGG_P_LEVEL);
+	GET(VEER_AGG_PREFIX_LEN, prefix_len, nla_get_u8, VEER_AGG_P_PREFIX_LEN);
+	GET(VEER_AGG_SVC_ID, svc_id, nla_get_u32, VEER_AGG_P_SVC_ID);
+	GET(VEER_AGG_APP_ID, app_id, nla_get_u32, VEER_AGG_P_APP_ID);
+	GET(VEER_AGG_ACTIVE, active, nla_get_u32, VEER_AGG_P_ACTIVE);
+	GET(VEER_AGG_CONNS, conns, nla_get_u64, VEER_AGG_P_CONNS);
+	GET(VEER_AGG_PACKETS, packets, nla_get_u64, VEER_AGG_P_PACKETS);
+	GET(VEER_AGG_BYTES, bytes, nla_get_u64, VEER_AGG_P_BYTES);
+	GET(VEER_AGG_RATE, rate, nla_get_u64, VEER_AGG_P_RATE);
+	GET(VEER_AGG_AVG_DURATION, avg_duration_ms, nla_get_u32,
+	    VEER_AGG_P_AVG_DURATION);
+	GET(VEER_AGG_FREQ, freq, nla_get_u32, VEER_AGG_P_FREQ);
+	GET(VEER_AGG_IDLE_MS, idle_ms, nla_get_u64, VEER_AGG_P_IDLE);
+#undef GET
+	if (tb[VEER_AGG_BY_MARK]) {
+		a->by_mark = nla_get_u8(tb[VEER_AGG_BY_MARK]) != 0;
+		a->present |= VEER_AGG_P_BY_MARK;
+	}
+	if (tb[VEER_AGG_LEASE]) {
+		if (decode_lease(tb[VEER_AGG_LEASE], &a->lease) < 0)
+			return -EBADMSG;
+		a->present |= VEER_AGG_P_LEASE;
 	}
 	return 0;
 }
@@ -757,8 +1034,154 @@ static int put_config(struct nl_msg *msg, const struct veer_config *c)
 		err |= nla_put_u32(msg, VEER_CFG_EVENT_RATE, c->event_rate);
 	if (p & VEER_CFG_P_NODE_ID)
 		err |= nla_put_u32(msg, VEER_CFG_NODE_ID, c->node_id);
+	if (p & VEER_CFG_P_GRAN_MAX_LEVEL)
+		err |= nla_put_u8(msg, VEER_CFG_GRAN_MAX_LEVEL,
+				  c->gran_max_level);
+	if (p & VEER_CFG_P_GRAN_BW)
+		err |= nla_put_u32(msg, VEER_CFG_GRAN_BW, c->gran_bw);
+	if (p & VEER_CFG_P_GRAN_DURATION)
+		err |= nla_put_u32(msg, VEER_CFG_GRAN_DURATION,
+				   c->gran_duration);
+	if (p & VEER_CFG_P_GRAN_FREQ)
+		err |= nla_put_u32(msg, VEER_CFG_GRAN_FREQ, c->gran_freq);
+	if (p & VEER_CFG_P_SUBNET_PREFIX4)
+		err |= nla_put_u8(msg, VEER_CFG_SUBNET_PREFIX4,
+				  c->subnet_prefix4);
+	if (p & VEER_CFG_P_SUBNET_PREFIX6)
+		err |= nla_put_u8(msg, VEER_CFG_SUBNET_PREFIX6,
+				  c->subnet_prefix6);
+	if (p & VEER_CFG_P_APP_PORT_SPAN)
+		err |= nla_put_u16(msg, VEER_CFG_APP_PORT_SPAN,
+				   c->app_port_span);
+	if (p & VEER_CFG_P_APP_MARK_MASK)
+		err |= nla_put_u32(msg, VEER_CFG_APP_MARK_MASK,
+				   c->app_mark_mask);
+	if (p & VEER_CFG_P_FLOW_RATE_THRESH)
+		err |= nla_put_u32(msg, VEER_CFG_FLOW_RATE_THRESH,
+				   c->flow_rate_thresh);
+	if (p & VEER_CFG_P_AGG_MAX)
+		err |= nla_put_u32(msg, VEER_CFG_AGG_MAX, c->agg_max);
 	if (err)
 		return -NLE_NOMEM;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int put_lease(struct nl_msg *msg, int type, const struct veer_lease *l)
+{
+	struct nlattr *nest;
+	uint64_t p = l->present;
+	int err = 0;
+
+	nest = nla_nest_start(msg, type | NLA_F_NESTED);
+	if (!nest)
+		return -NLE_NOMEM;
+	if (p & VEER_LEASE_P_TTL)
+		err |= nla_put_u32(msg, VEER_LEASE_TTL_MS, l->ttl_ms);
+	if (p & VEER_LEASE_P_REMAINING)
+		err |= nla_put_u32(msg, VEER_LEASE_REMAINING_MS,
+				   l->remaining_ms);
+	if (p & VEER_LEASE_P_CONFIDENCE)
+		err |= nla_put_u8(msg, VEER_LEASE_CONFIDENCE, l->confidence);
+	if (p & VEER_LEASE_P_LEVEL)
+		err |= nla_put_u8(msg, VEER_LEASE_LEVEL, l->level);
+	if (err)
+		return -NLE_NOMEM;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* VEER_ATTR_FLOW { the key [, the lease] } */
+static int put_flow_key(struct nl_msg *msg, const struct veer_flow_key *k,
+			const struct veer_lease *lease)
+{
+	struct nlattr *nest;
+	int err = 0;
+
+	nest = nla_nest_start(msg, VEER_ATTR_FLOW | NLA_F_NESTED);
+	if (!nest)
+		return -NLE_NOMEM;
+	err = put_addr(msg, VEER_FLOW_SADDR4, VEER_FLOW_SADDR6, k->family,
+		       &k->saddr);
+	if (err < 0)
+		return err;
+	err = put_addr(msg, VEER_FLOW_DADDR4, VEER_FLOW_DADDR6, k->family,
+		       &k->daddr);
+	if (err < 0)
+		return err;
+	err |= nla_put_u16(msg, VEER_FLOW_SPORT, htons(k->sport));
+	err |= nla_put_u16(msg, VEER_FLOW_DPORT, htons(k->dport));
+	err |= nla_put_u8(msg, VEER_FLOW_PROTO, k->proto);
+	err |= nla_put_u16(msg, VEER_FLOW_ZONE, k->zone);
+	if (err)
+		return -NLE_NOMEM;
+	if (lease) {
+		err = put_lease(msg, VEER_FLOW_LEASE, lease);
+		if (err < 0)
+			return err;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int put_flow_filter(struct nl_msg *msg,
+			   const struct veer_flow_filter *flt)
+{
+	struct nlattr *nest;
+	int err = 0;
+
+	if (!flt || !flt->present)
+		return 0;
+	nest = nla_nest_start(msg, VEER_ATTR_FLOW | NLA_F_NESTED);
+	if (!nest)
+		return -NLE_NOMEM;
+	if (flt->present & VEER_FLOW_F_SVC_ID)
+		err |= nla_put_u32(msg, VEER_FLOW_SVC_ID, flt->svc_id);
+	if (flt->present & VEER_FLOW_F_LEVEL)
+		err |= nla_put_u8(msg, VEER_FLOW_LEVEL, flt->level);
+	if (err)
+		return -NLE_NOMEM;
+	if (flt->present & VEER_FLOW_F_ADDR) {
+		err = put_addr(msg, VEER_FLOW_ADDR4, VEER_FLOW_ADDR6,
+			       flt->family, &flt->addr);
+		if (err < 0)
+			return err;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* VEER_ATTR_AGG { the key [, the lease] } */
+static int put_agg_key(struct nl_msg *msg, const struct veer_agg *a,
+		       const struct veer_lease *lease)
+{
+	struct nlattr *nest;
+	uint64_t p = a->present;
+	int err = 0;
+
+	nest = nla_nest_start(msg, VEER_ATTR_AGG | NLA_F_NESTED);
+	if (!nest)
+		return -NLE_NOMEM;
+	err = put_addr(msg, VEER_AGG_ADDR4, VEER_AGG_ADDR6, a->family,
+		       &a->addr);
+	if (err < 0)
+		return err;
+	err |= nla_put_u8(msg, VEER_AGG_LEVEL, a->level);
+	if (p & VEER_AGG_P_PREFIX_LEN)
+		err |= nla_put_u8(msg, VEER_AGG_PREFIX_LEN, a->prefix_len);
+	if (p & VEER_AGG_P_SVC_ID)
+		err |= nla_put_u32(msg, VEER_AGG_SVC_ID, a->svc_id);
+	if (p & VEER_AGG_P_APP_ID)
+		err |= nla_put_u32(msg, VEER_AGG_APP_ID, a->app_id);
+	if (p & VEER_AGG_P_BY_MARK)
+		err |= nla_put_u8(msg, VEER_AGG_BY_MARK, a->by_mark ? 1 : 0);
+	if (err)
+		return -NLE_NOMEM;
+	if (lease) {
+		err = put_lease(msg, VEER_AGG_LEASE, lease);
+		if (err < 0)
+			return err;
+	}
 	nla_nest_end(msg, nest);
 	return 0;
 }
@@ -887,11 +1310,21 @@ static int transact(struct veer_handle *h, struct nl_msg *msg, reply_fn fn,
 	struct nl_cb *cb;
 	int err;
 
+	/*
+	 * A request from a dump's callback would read the rest of the dump
+	 * as its own replies (and lose it).
+	 */
+	if (h->busy) {
+		nlmsg_free(msg);
+		return set_err(h->errmsg, -EBUSY,
+			       "the handle is busy with a dump: use another handle");
+	}
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);
 		return set_err(h->errmsg, -ENOMEM, "out of memory");
 	}
+	h->busy = true;
 	err = nl_send_auto(h->sk, msg);
 	ctx.seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
@@ -923,6 +1356,7 @@ static int transact(struct veer_handle *h, struct nl_msg *msg, reply_fn fn,
 	if (intr)
 		*intr = ctx.intr;
 out:
+	h->busy = false;
 	nl_cb_put(cb);
 	return err;
 }
@@ -1368,9 +1802,194 @@ int veer_stats_get(struct veer_handle *h, struct veer_stats *out)
 	return get_one(h, msg, stats_reply, &v, out);
 }
 
+/* ---- flows ------------------------------------------------------------- */
+
+static int flow_reply(struct nlattr **tb, void *arg)
+{
+	struct veer_flow f;
+	int err = decode_flow(tb[VEER_ATTR_FLOW], &f);
+
+	return err < 0 ? err : vec_push(arg, &f);
+}
+
+/* A flow dump hands each flow to the caller as it arrives. */
+struct flow_stream {
+	veer_flow_cb cb;
+	void *arg;
+	int ret;		/* the callback's first non-zero return */
+};
+
+static int flow_stream_reply(struct nlattr **tb, void *arg)
+{
+	struct flow_stream *st = arg;
+	struct veer_flow f;
+	int err;
+
+	if (st->ret)
+		return 0;	/* the caller stopped: drain the dump */
+	err = decode_flow(tb[VEER_ATTR_FLOW], &f);
+	if (err < 0)
+		return err;
+	st->ret = st->cb(&f, st->arg);
+	return 0;
+}
+
+int veer_flow_dump(struct veer_handle *h, const struct veer_flow_filter *filter,
+		   veer_flow_cb cb, void *arg)
+{
+	struct flow_stream st = { .cb = cb, .arg = arg };
+	struct nl_msg *msg;
+	int err;
+
+	h->errmsg[0] = '\0';
+	if (!cb)
+		return set_err(h->errmsg, -EINVAL, "no callback given");
+	if (filter && (filter->present & VEER_FLOW_F_ADDR)) {
+		err = check_family(h, filter->family, "filter");
+		if (err < 0)
+			return err;
+	}
+	msg = new_msg(h, VEER_CMD_FLOW_GET, NLM_F_DUMP);
+	if (!msg)
+		return set_err(h->errmsg, -ENOMEM, "out of memory");
+	err = put_flow_filter(msg, filter);
+	if (err < 0)
+		return build_fail(h, msg, err);
+	/*
+	 * The flow table is walked live and never flagged inconsistent as a
+	 * whole: no retry, and NLM_F_DUMP_INTR (a newer kernel's) is ignored.
+	 */
+	err = transact(h, msg, flow_stream_reply, &st, NULL);
+	return err < 0 ? err : st.ret;
+}
+
+static int flow_key_msg(struct veer_handle *h, uint8_t cmd,
+			const struct veer_flow_key *key,
+			const struct veer_lease *lease, struct nl_msg **msgp)
+{
+	struct nl_msg *msg;
+	int err;
+
+	h->errmsg[0] = '\0';
+	if (!key)
+		return set_err(h->errmsg, -EINVAL, "no flow given");
+	err = check_family(h, key->family, "flow");
+	if (err < 0)
+		return err;
+	msg = new_msg(h, cmd, NLM_F_ACK);
+	if (!msg)
+		return set_err(h->errmsg, -ENOMEM, "out of memory");
+	err = put_flow_key(msg, key, lease);
+	if (err < 0)
+		return build_fail(h, msg, err);
+	*msgp = msg;
+	return 0;
+}
+
+int veer_flow_get(struct veer_handle *h, const struct veer_flow_key *key,
+		  struct veer_flow *out)
+{
+	struct vec v = { .size = sizeof(struct veer_flow) };
+	struct nl_msg *msg;
+	int err = flow_key_msg(h, VEER_CMD_FLOW_GET, key, NULL, &msg);
+
+	if (err < 0)
+		return err;
+	return get_one(h, msg, flow_reply, &v, out);
+}
+
+int veer_flow_set_lease(struct veer_handle *h, const struct veer_flow_key *key,
+			const struct veer_lease *lease)
+{
+	struct nl_msg *msg;
+	int err;
+
+	if (!lease)
+		return set_err(h->errmsg, -EINVAL, "no lease given");
+	err = flow_key_msg(h, VEER_CMD_FLOW_SET, key, lease, &msg);
+	return err < 0 ? err : transact(h, msg, NULL, NULL, NULL);
+}
+
+/* ---- aggregates -------------------------------------------------------- */
+
+static int agg_reply(struct nlattr **tb, void *arg)
+{
+	struct veer_agg a;
+	int err = decode_agg(tb[VEER_ATTR_AGG], &a);
+
+	return err < 0 ? err : vec_push(arg, &a);
+}
+
+int veer_agg_dump(struct veer_handle *h, veer_agg_cb cb, void *arg)
+{
+	struct vec v = { .size = sizeof(struct veer_agg) };
+	size_t i;
+	int err;
+
+	h->errmsg[0] = '\0';
+	err = dump(h, VEER_CMD_AGG_GET, NULL, NULL, agg_reply, &v);
+	for (i = 0; err == 0 && i < v.n; i++)
+		err = cb(vec_at(&v, i), arg);
+	free(v.items);
+	return err;
+}
+
+static int agg_key_msg(struct veer_handle *h, uint8_t cmd,
+		       const struct veer_agg *key,
+		       const struct veer_lease *lease, struct nl_msg **msgp)
+{
+	struct nl_msg *msg;
+	int err;
+
+	h->errmsg[0] = '\0';
+	if (!key)
+		return set_err(h->errmsg, -EINVAL, "no aggregate given");
+	err = check_family(h, key->family, "aggregate");
+	if (err < 0)
+		return err;
+	msg = new_msg(h, cmd, NLM_F_ACK);
+	if (!msg)
+		return set_err(h->errmsg, -ENOMEM, "out of memory");
+	err = put_agg_key(msg, key, lease);
+	if (err < 0)
+		return build_fail(h, msg, err);
+	*msgp = msg;
+	return 0;
+}
+
+int veer_agg_get(struct veer_handle *h, const struct veer_agg *key,
+		 struct veer_agg *out)
+{
+	struct vec v = { .size = sizeof(struct veer_agg) };
+	struct nl_msg *msg;
+	int err = agg_key_msg(h, VEER_CMD_AGG_GET, key, NULL, &msg);
+
+	if (err < 0)
+		return err;
+	return get_one(h, msg, agg_reply, &v, out);
+}
+
+int veer_agg_set_lease(struct veer_handle *h, const struct veer_agg *key,
+		       const struct veer_lease *lease)
+{
+	struct nl_msg *msg;
+	int err;
+
+	if (!lease)
+		return set_err(h->errmsg, -EINVAL, "no lease given");
+	err = agg_key_msg(h, VEER_CMD_AGG_SET, key, lease, &msg);
+	return err < 0 ? err : transact(h, msg, NULL, NULL, NULL);
+}
+
 /* ---- events ------------------------------------------------------------ */
 
 int veer_monitor_open(struct veer_monitor **mp, const char *netns)
+{
+	return veer_monitor_open_groups(mp, netns, VEER_MON_EVENTS);
+}
+
+int veer_monitor_open_groups(struct veer_monitor **mp, const char *netns,
+			     unsigned int groups)
 {
 	struct veer_monitor *m;
 	int err, bufsize = 1 << 20;
@@ -1379,11 +1998,13 @@ int veer_monitor_open(struct veer_monitor **mp, const char *netns)
 	if (!mp)
 		return -EINVAL;
 	*mp = NULL;
+	if (!groups || (groups & ~VEER_MON_ALL))
+		return set_err(open_errmsg, -EINVAL,
+			       "invalid multicast groups 0x%x", groups);
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return set_err(open_errmsg, -ENOMEM, "out of memory");
-	err = sock_open(netns, VEER_MCGRP_EVENTS, &m->sk, &m->family,
-			open_errmsg);
+	err = sock_open(netns, groups, &m->sk, &m->family, open_errmsg);
 	if (err < 0) {
 		free(m);
 		return err;
@@ -1423,6 +2044,7 @@ static int event_kind(uint8_t cmd, enum veer_object *obj,
 	case VEER_CMD_PEER_DEL:	   *obj = VEER_OBJ_PEER; *act = VEER_ACT_DEL; break;
 	case VEER_CMD_PEER_SET:	   *obj = VEER_OBJ_PEER; *act = VEER_ACT_CHANGE; break;
 	case VEER_CMD_CONFIG_SET:  *obj = VEER_OBJ_CONFIG; *act = VEER_ACT_CHANGE; break;
+	case VEER_CMD_FLOW_EVENT:  *obj = VEER_OBJ_FLOW; *act = VEER_ACT_NONE; break;
 	default:
 		return -1;
 	}
@@ -1452,6 +2074,22 @@ static int decode_event(struct nlmsghdr *nlh, struct veer_event *ev)
 		return decode_peer(tb[VEER_ATTR_PEER], &ev->peer);
 	case VEER_OBJ_CONFIG:
 		return decode_config(tb[VEER_ATTR_CONFIG], &ev->config);
+	case VEER_OBJ_FLOW:
+		if (!tb[VEER_ATTR_EVENT])
+			return -EBADMSG;
+		ev->flow_event = nla_get_u8(tb[VEER_ATTR_EVENT]);
+		switch (ev->flow_event) {
+		case VEER_EVENT_FLOW_NEW:
+			ev->action = VEER_ACT_ADD;
+			break;
+		case VEER_EVENT_FLOW_END:
+			ev->action = VEER_ACT_DEL;
+			break;
+		default:	/* LEVEL, THRESH, and a newer kernel's */
+			ev->action = VEER_ACT_CHANGE;
+			break;
+		}
+		return decode_flow(tb[VEER_ATTR_FLOW], &ev->flow);
 	default:
 		return 1;
 	}

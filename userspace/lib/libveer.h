@@ -137,6 +137,16 @@ struct veer_peer {
 #define VEER_CFG_P_GUE_PORT	(1ULL << 2)
 #define VEER_CFG_P_EVENT_RATE	(1ULL << 3)
 #define VEER_CFG_P_NODE_ID	(1ULL << 4)
+#define VEER_CFG_P_GRAN_MAX_LEVEL (1ULL << 5)
+#define VEER_CFG_P_GRAN_BW	(1ULL << 6)
+#define VEER_CFG_P_GRAN_DURATION (1ULL << 7)
+#define VEER_CFG_P_GRAN_FREQ	(1ULL << 8)
+#define VEER_CFG_P_SUBNET_PREFIX4 (1ULL << 9)
+#define VEER_CFG_P_SUBNET_PREFIX6 (1ULL << 10)
+#define VEER_CFG_P_APP_PORT_SPAN (1ULL << 11)
+#define VEER_CFG_P_APP_MARK_MASK (1ULL << 12)
+#define VEER_CFG_P_FLOW_RATE_THRESH (1ULL << 13)
+#define VEER_CFG_P_AGG_MAX	(1ULL << 14)
 
 struct veer_config {
 	uint32_t flow_max;
@@ -144,7 +154,168 @@ struct veer_config {
 	uint16_t gue_port;		/* host order */
 	uint32_t event_rate;
 	uint32_t node_id;
+	/* Granularity (see enum veer_cfg_attr). */
+	uint8_t gran_max_level;		/* 0..VEER_LEVEL_MAX */
+	uint32_t gran_bw;		/* bytes/s per connection */
+	uint32_t gran_duration;		/* ms */
+	uint32_t gran_freq;		/* new connections per minute */
+	uint8_t subnet_prefix4;		/* level 3 key */
+	uint8_t subnet_prefix6;
+	uint16_t app_port_span;		/* level 2 key: dport / span */
+	uint32_t app_mark_mask;		/* level 2 key: ct mark & mask */
+	uint32_t flow_rate_thresh;	/* bytes/s, 0: no THRESH events */
+	uint32_t agg_max;
 	uint64_t present;		/* VEER_CFG_P_* */
+};
+
+/*
+ * A lease (enum veer_lease_attr).  Set: ttl_ms is required (the kernel
+ * refuses a lease without it), the others are sent when present.  Read:
+ * ttl_ms is what is left until expiry; level is present only when the lease
+ * pins one.
+ */
+#define VEER_LEASE_P_TTL	(1ULL << 0)
+#define VEER_LEASE_P_REMAINING	(1ULL << 1)
+#define VEER_LEASE_P_CONFIDENCE	(1ULL << 2)
+#define VEER_LEASE_P_LEVEL	(1ULL << 3)
+
+struct veer_lease {
+	uint32_t ttl_ms;
+	uint32_t remaining_ms;		/* predicted remaining duration */
+	uint8_t confidence;		/* percent, 0..100 */
+	uint8_t level;			/* level to hold, 0..VEER_LEVEL_MAX */
+	uint64_t present;		/* VEER_LEASE_P_* */
+};
+
+/*
+ * A flow's key: its original-direction tuple (what the client sent) and its
+ * conntrack zone.  Every field is sent in requests (zone 0: the default
+ * zone).
+ */
+struct veer_flow_key {
+	int family;			/* AF_INET or AF_INET6 */
+	union veer_addr saddr;		/* client */
+	union veer_addr daddr;		/* destination as the client sent it */
+	uint16_t sport;			/* host order */
+	uint16_t dport;			/* host order */
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t zone;
+};
+
+/* struct veer_flow_dir.present */
+#define VEER_FDIR_P_PACKETS	(1ULL << 0)
+#define VEER_FDIR_P_BYTES	(1ULL << 1)
+#define VEER_FDIR_P_SEQ		(1ULL << 2)
+#define VEER_FDIR_P_ACK		(1ULL << 3)
+#define VEER_FDIR_P_WIN		(1ULL << 4)
+#define VEER_FDIR_P_WSCALE	(1ULL << 5)
+#define VEER_FDIR_P_MSS		(1ULL << 6)
+#define VEER_FDIR_P_OPTS	(1ULL << 7)
+#define VEER_FDIR_P_TSVAL	(1ULL << 8)
+
+/* One direction of a flow (enum veer_fdir_attr). */
+struct veer_flow_dir {
+	uint64_t packets;
+	uint64_t bytes;
+	uint32_t seq;			/* last sequence number sent */
+	uint32_t ack;			/* last acknowledgment sent */
+	uint32_t win;			/* last advertised window, unscaled */
+	uint8_t wscale;
+	uint16_t mss;			/* 0: none */
+	uint8_t opts;			/* VEER_OPT_* */
+	uint32_t tsval;
+	uint64_t present;		/* VEER_FDIR_P_* */
+};
+
+/* struct veer_flow.present */
+#define VEER_FLOW_P_KEY		(1ULL << 0)	/* the whole key */
+#define VEER_FLOW_P_CT_ID	(1ULL << 1)
+#define VEER_FLOW_P_SVC_ID	(1ULL << 2)
+#define VEER_FLOW_P_LEVEL	(1ULL << 3)
+#define VEER_FLOW_P_TCP_STATE	(1ULL << 4)	/* TCP flows only */
+#define VEER_FLOW_P_AGE		(1ULL << 5)
+#define VEER_FLOW_P_IDLE	(1ULL << 6)
+#define VEER_FLOW_P_ORIG	(1ULL << 7)
+#define VEER_FLOW_P_REPLY	(1ULL << 8)
+#define VEER_FLOW_P_RATE	(1ULL << 9)
+#define VEER_FLOW_P_PEAK_RATE	(1ULL << 10)
+#define VEER_FLOW_P_RTT_SYN	(1ULL << 11)	/* once measured */
+#define VEER_FLOW_P_RTT		(1ULL << 12)	/* once measured */
+#define VEER_FLOW_P_LEASE	(1ULL << 13)	/* while a lease runs */
+
+/* A flow record, as FLOW_GET, its dump and flow events report it. */
+struct veer_flow {
+	struct veer_flow_key key;
+	uint32_t ct_id;			/* nf_ct_get_id() of the entry */
+	uint32_t svc_id;		/* 0: tracked, no service */
+	uint8_t level;			/* enum veer_level */
+	uint8_t tcp_state;		/* enum tcp_conntrack */
+	uint64_t age_ms;		/* since the first packet */
+	uint64_t idle_ms;		/* since the last packet */
+	struct veer_flow_dir orig;	/* client to server */
+	struct veer_flow_dir reply;	/* server to client */
+	uint64_t rate;			/* bytes/s, EWMA, both directions */
+	uint64_t peak_rate;		/* bytes/s */
+	uint32_t rtt_syn_us;		/* SYN to the client's ACK */
+	uint32_t rtt_us;		/* smoothed, from timestamp echoes */
+	struct veer_lease lease;
+	uint64_t present;		/* VEER_FLOW_P_* */
+};
+
+/* struct veer_flow_filter.present */
+#define VEER_FLOW_F_SVC_ID	(1ULL << 0)
+#define VEER_FLOW_F_LEVEL	(1ULL << 1)
+#define VEER_FLOW_F_ADDR	(1ULL << 2)
+
+/* Filters of a flow dump: every filter present must match. */
+struct veer_flow_filter {
+	uint32_t svc_id;		/* the service's id (0: no service) */
+	uint8_t level;
+	int family;			/* addr: either address equals it */
+	union veer_addr addr;
+	uint64_t present;		/* VEER_FLOW_F_* */
+};
+
+/* struct veer_agg.present */
+#define VEER_AGG_P_LEVEL	(1ULL << 0)	/* key */
+#define VEER_AGG_P_ADDR		(1ULL << 1)	/* key: family + addr */
+#define VEER_AGG_P_PREFIX_LEN	(1ULL << 2)	/* key (default: full) */
+#define VEER_AGG_P_SVC_ID	(1ULL << 3)	/* key, session level */
+#define VEER_AGG_P_APP_ID	(1ULL << 4)	/* key, application level */
+#define VEER_AGG_P_BY_MARK	(1ULL << 5)	/* key, application level */
+#define VEER_AGG_P_ACTIVE	(1ULL << 6)
+#define VEER_AGG_P_CONNS	(1ULL << 7)
+#define VEER_AGG_P_PACKETS	(1ULL << 8)
+#define VEER_AGG_P_BYTES	(1ULL << 9)
+#define VEER_AGG_P_RATE		(1ULL << 10)
+#define VEER_AGG_P_AVG_DURATION	(1ULL << 11)
+#define VEER_AGG_P_FREQ		(1ULL << 12)
+#define VEER_AGG_P_IDLE		(1ULL << 13)
+#define VEER_AGG_P_LEASE	(1ULL << 14)	/* while a lease runs */
+
+/*
+ * An aggregate: the flows of one key at levels 1-3 (enum veer_agg_attr).
+ * As a key (get, set_lease): level and address are always sent; prefix
+ * length, service id, application id and by_mark when present.
+ */
+struct veer_agg {
+	uint8_t level;			/* VEER_LEVEL_SESSION.._SUBNET */
+	int family;
+	union veer_addr addr;		/* client address or prefix */
+	uint8_t prefix_len;
+	uint32_t svc_id;		/* session level */
+	uint32_t app_id;		/* application level */
+	bool by_mark;			/* app_id is a ct mark, not a port */
+	uint32_t active;		/* connections now */
+	uint64_t conns;			/* connections ever */
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t rate;			/* bytes/s, EWMA */
+	uint32_t avg_duration_ms;	/* of finished connections */
+	uint32_t freq;			/* new connections per minute, EWMA */
+	uint64_t idle_ms;
+	struct veer_lease lease;
+	uint64_t present;		/* VEER_AGG_P_* */
 };
 
 /* Namespace counters; present bit i set when counter i was reported. */
@@ -160,6 +331,7 @@ enum veer_object {
 	VEER_OBJ_HOST,
 	VEER_OBJ_PEER,
 	VEER_OBJ_CONFIG,
+	VEER_OBJ_FLOW,		/* flow events (the "flows" group) */
 };
 
 enum veer_action {
@@ -169,15 +341,23 @@ enum veer_action {
 	VEER_ACT_CHANGE,	/* *_SET */
 };
 
+/*
+ * An event.  Object changes: the command's object and action.  Flow events
+ * (object VEER_OBJ_FLOW): flow_event says what happened (enum
+ * veer_flow_event) and action sums it up: NEW is VEER_ACT_ADD, END is
+ * VEER_ACT_DEL, LEVEL and THRESH are VEER_ACT_CHANGE.
+ */
 struct veer_event {
 	uint8_t cmd;			/* enum veer_cmd, as received */
 	enum veer_object object;
 	enum veer_action action;
+	uint8_t flow_event;		/* enum veer_flow_event (flows only) */
 	union {
 		struct veer_service service;
 		struct veer_host host;
 		struct veer_peer peer;
 		struct veer_config config;
+		struct veer_flow flow;
 	};
 };
 
@@ -188,6 +368,8 @@ struct veer_event {
 typedef int (*veer_service_cb)(const struct veer_service *svc, void *arg);
 typedef int (*veer_host_cb)(const struct veer_host *host, void *arg);
 typedef int (*veer_peer_cb)(const struct veer_peer *peer, void *arg);
+typedef int (*veer_flow_cb)(const struct veer_flow *flow, void *arg);
+typedef int (*veer_agg_cb)(const struct veer_agg *agg, void *arg);
 typedef int (*veer_event_cb)(const struct veer_event *ev, void *arg);
 
 /*
@@ -244,13 +426,55 @@ int veer_config_set(struct veer_handle *h, const struct veer_config *cfg);
 int veer_stats_get(struct veer_handle *h, struct veer_stats *out);
 
 /*
- * Events: a separate socket subscribed to the "events" multicast group.
+ * Flows (CAP_NET_ADMIN, dumps included: flows name clients).
+ *
+ * veer_flow_dump(): filter NULL dumps every flow.  Flows are handed to cb as
+ * they arrive, not collected first: the table can be large, and it is walked
+ * live, so a dump is not a snapshot (a flow created or reaped meanwhile may
+ * be missed, as with conntrack -L).  The handle is busy until the dump ends:
+ * a request made on it from cb fails with -EBUSY (use another handle).
+ *
+ * veer_flow_get() and veer_flow_set_lease() name one flow by its key; a flow
+ * that does not exist fails with -ENOENT.  A lease replaces the flow's lease.
+ */
+int veer_flow_dump(struct veer_handle *h, const struct veer_flow_filter *filter,
+		   veer_flow_cb cb, void *arg);
+int veer_flow_get(struct veer_handle *h, const struct veer_flow_key *key,
+		  struct veer_flow *out);
+int veer_flow_set_lease(struct veer_handle *h, const struct veer_flow_key *key,
+			const struct veer_lease *lease);
+
+/*
+ * Aggregates (CAP_NET_ADMIN): the key is level, family + addr, and, when
+ * present, prefix_len (default: the whole address), svc_id (session level),
+ * app_id and by_mark (application level).  A subnet aggregate's address is
+ * the prefix itself, with no host bits.
+ */
+int veer_agg_dump(struct veer_handle *h, veer_agg_cb cb, void *arg);
+int veer_agg_get(struct veer_handle *h, const struct veer_agg *key,
+		 struct veer_agg *out);
+int veer_agg_set_lease(struct veer_handle *h, const struct veer_agg *key,
+		       const struct veer_lease *lease);
+
+/*
+ * Events: a separate socket subscribed to multicast groups: "events"
+ * (VEER_MON_EVENTS: changes of services, hosts, peers and config) and/or
+ * "flows" (VEER_MON_FLOWS: flow events, rate-limited by the config's
+ * event-rate; the kernel counts what it suppresses).  veer_monitor_open()
+ * joins "events" only.
  * veer_monitor_fd() may be polled; veer_monitor_recv() reads what is queued
  * (blocking if the fd is blocking and nothing is) and calls cb once per
  * event.  It returns -ENOBUFS when events were lost because the receive
  * buffer overflowed; the monitor stays usable.
  */
+#define VEER_MON_EVENTS		(1U << 0)
+#define VEER_MON_FLOWS		(1U << 1)
+#define VEER_MON_ALL		(VEER_MON_EVENTS | VEER_MON_FLOWS)
+
 int veer_monitor_open(struct veer_monitor **mp, const char *netns);
+/* groups: VEER_MON_*, at least one; -EINVAL for an unknown bit. */
+int veer_monitor_open_groups(struct veer_monitor **mp, const char *netns,
+			     unsigned int groups);
 int veer_monitor_fd(const struct veer_monitor *m);
 int veer_monitor_recv(struct veer_monitor *m, veer_event_cb cb, void *arg);
 const char *veer_monitor_error_msg(const struct veer_monitor *m);
@@ -272,6 +496,15 @@ const char *veer_peer_role_name(unsigned int v);
 int veer_peer_role_parse(const char *s);
 const char *veer_proto_name(unsigned int v);	/* "tcp", "udp" */
 int veer_proto_parse(const char *s);
+/* Granularity levels: "flow", "session", "app", "subnet". */
+const char *veer_level_name(unsigned int v);
+int veer_level_parse(const char *s);
+/* Flow events: "new", "end", "level", "thresh". */
+const char *veer_flow_event_name(unsigned int v);
+int veer_flow_event_parse(const char *s);
+/* TCP states (enum tcp_conntrack), as conntrack names them: "ESTABLISHED". */
+const char *veer_tcp_state_name(unsigned int v);
+int veer_tcp_state_parse(const char *s);
 /* Counter names, as in /proc/net/veer/stats ("svc_packets", ...). */
 const char *veer_stat_name(unsigned int stat);
 const char *veer_action_name(enum veer_action a);	/* "add", ... */

@@ -54,6 +54,42 @@ static const char *const role_names[] = {
 	[VEER_PEER_MEMBER] = "member",
 };
 
+static const char *const level_names[] = {
+	[VEER_LEVEL_FLOW] = "flow",
+	[VEER_LEVEL_SESSION] = "session",
+	[VEER_LEVEL_APP] = "app",
+	[VEER_LEVEL_SUBNET] = "subnet",
+};
+
+static const char *const flow_event_names[] = {
+	[VEER_EVENT_FLOW_NEW] = "new",
+	[VEER_EVENT_FLOW_END] = "end",
+	[VEER_EVENT_FLOW_LEVEL] = "level",
+	[VEER_EVENT_FLOW_THRESH] = "thresh",
+};
+
+/*
+ * enum tcp_conntrack (<linux/netfilter/nf_conntrack_tcp.h>), by number so
+ * that no netfilter header is needed; the names are conntrack(8)'s.
+ */
+static const char *const tcp_state_names[] = {
+	[0] = "NONE",
+	[1] = "SYN_SENT",
+	[2] = "SYN_RECV",
+	[3] = "ESTABLISHED",
+	[4] = "FIN_WAIT",
+	[5] = "CLOSE_WAIT",
+	[6] = "LAST_ACK",
+	[7] = "TIME_WAIT",
+	[8] = "CLOSE",
+	[9] = "SYN_SENT2",
+};
+
+_Static_assert(ARRAY_SIZE(level_names) == VEER_LEVEL_MAX + 1,
+	       "a level of enum veer_level has no name");
+_Static_assert(ARRAY_SIZE(flow_event_names) == VEER_EVENT_MAX + 1,
+	       "an event of enum veer_flow_event has no name");
+
 /*
  * Indexed by enum veer_stat, named as the comments of <linux/veer.h> name the
  * counters (and /proc/net/veer/stats prints them).  The indices are numbers
@@ -111,6 +147,7 @@ static const char *const object_names[] = {
 	[VEER_OBJ_HOST] = "host",
 	[VEER_OBJ_PEER] = "peer",
 	[VEER_OBJ_CONFIG] = "config",
+	[VEER_OBJ_FLOW] = "flow",
 };
 
 #define NAMES(fn, tbl)							\
@@ -128,6 +165,9 @@ NAMES(cookie_mode, cookie_names)
 NAMES(host_state, state_names)
 NAMES(encap, encap_names)
 NAMES(peer_role, role_names)
+NAMES(level, level_names)
+NAMES(flow_event, flow_event_names)
+NAMES(tcp_state, tcp_state_names)
 
 const char *veer_proto_name(unsigned int v)
 {

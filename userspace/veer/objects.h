@@ -13,8 +13,10 @@
 #include "parse.h"
 
 /* Monitor filter bits: 1 << enum veer_object. */
-#define MON_ALL ((1U << VEER_OBJ_SERVICE) | (1U << VEER_OBJ_HOST) | \
-		 (1U << VEER_OBJ_PEER) | (1U << VEER_OBJ_CONFIG))
+#define MON_OBJECTS ((1U << VEER_OBJ_SERVICE) | (1U << VEER_OBJ_HOST) | \
+		     (1U << VEER_OBJ_PEER) | (1U << VEER_OBJ_CONFIG))
+#define MON_FLOWS (1U << VEER_OBJ_FLOW)
+#define MON_ALL (MON_OBJECTS | MON_FLOWS)
 
 /*
  * Parsers: argv holds the words after the command ("add", ...).  They
@@ -33,6 +35,28 @@ int parse_peer_args(int argc, char **argv, enum veer_action act,
 		    struct veer_peer *p);
 int parse_config_set(int argc, char **argv, struct veer_config *c);
 int parse_monitor_args(int argc, char **argv, unsigned int *mask);
+/*
+ * flow [ show ] [ service NAME ] [ level LEVEL ] [ addr ADDR ]: the filter
+ * (level, addr) and the service's name (service[0] == '\0': none), which the
+ * caller turns into VEER_FLOW_F_SVC_ID.
+ */
+int parse_flow_show(int argc, char **argv, char *service,
+		    struct veer_flow_filter *f);
+/* flow get TUPLE */
+int parse_flow_get(int argc, char **argv, struct veer_flow_key *k);
+/* flow lease TUPLE LEASE */
+int parse_flow_lease(int argc, char **argv, struct veer_flow_key *k,
+		     struct veer_lease *l);
+/*
+ * aggregate get KEY / aggregate lease KEY LEASE: the key but its service id
+ * (service: the name, '\0' when none; the caller resolves it) and, at level
+ * 3 without "/PLEN", its prefix length (VEER_AGG_P_PREFIX_LEN unset: the
+ * caller takes the namespace's subnet prefix).  A level-3 address is masked
+ * to its prefix.
+ */
+int parse_agg_get(int argc, char **argv, struct veer_agg *key, char *service);
+int parse_agg_lease(int argc, char **argv, struct veer_agg *key, char *service,
+		    struct veer_lease *l);
 /* Accepts nothing but an optional "show" (stats, config, peer show). */
 int parse_no_args(const char *what, int argc, char **argv);
 
@@ -41,6 +65,23 @@ void print_service_fields(const struct veer_service *s, bool stats);
 void print_host_fields(const struct veer_host *h, bool stats);
 void print_peer_fields(const struct veer_peer *p);
 void print_config_fields(const struct veer_config *c);
+
+/*
+ * How flows and aggregates name their service: fn(id) returns the name or
+ * NULL.  Without a resolver (NULL), only ids are printed.
+ */
+void print_set_svc_resolver(const char *(*fn)(uint32_t id));
+
+/*
+ * A flow: one line (text) or object (JSON); full adds the whole profile
+ * (ct id, idle time, peak rate, SYN RTT, sequence numbers, windows and
+ * options per direction, lease), on indented lines in text.
+ */
+void print_flow_fields(const struct veer_flow *f, bool full);
+void print_flow(const struct veer_flow *f, bool full);
+/* An aggregate, with its lease (if any) on an indented line in text. */
+void print_agg_fields(const struct veer_agg *a);
+void print_agg(const struct veer_agg *a);
 
 /* One object as a JSON object / a text line. */
 void print_service(const struct veer_service *s, bool stats);
@@ -60,5 +101,7 @@ void usage_peer(FILE *f);
 void usage_config(FILE *f);
 void usage_stats(FILE *f);
 void usage_monitor(FILE *f);
+void usage_flow(FILE *f);
+void usage_aggregate(FILE *f);
 
 #endif /* VEER_OBJECTS_H */

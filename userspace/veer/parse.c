@@ -87,6 +87,55 @@ int get_port(const char *what, const char *s, uint16_t *out)
 	return 0;
 }
 
+int get_u32_hex(const char *what, const char *s, uint32_t min, uint32_t max,
+		uint32_t *out)
+{
+	unsigned long long v;
+	uint64_t d;
+	const char *h;
+	char *end;
+
+	if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		/* Hex digits only: strtoull() would accept a sign or "0x". */
+		h = s + 2;
+		if (!*h || strspn(h, "0123456789abcdefABCDEF") != strlen(h) ||
+		    strlen(h) > 16)
+			goto bad;
+		errno = 0;
+		v = strtoull(h, &end, 16);
+		if (errno || *end || v > max || v < min)
+			goto bad;
+		*out = (uint32_t)v;
+		return 0;
+	}
+	if (parse_u64(s, max, &d) == 0 && d >= min) {
+		*out = (uint32_t)d;
+		return 0;
+	}
+bad:
+	cli_err("invalid %s \"%s\" (a number from %u to %u, or 0x%x to 0x%x)",
+		what, s ? s : "", min, max, min, max);
+	return -1;
+}
+
+int get_level(const char *what, const char *s, uint8_t min, uint8_t max,
+	      uint8_t *out)
+{
+	uint64_t v;
+	int l = veer_level_parse(s);
+
+	if (l < 0 && parse_u64(s, VEER_LEVEL_MAX, &v) == 0)
+		l = (int)v;
+	if (l < min || l > max) {
+		cli_err("invalid %s \"%s\" (%u to %u, or %s to %s)", what,
+			s ? s : "", min, max, veer_level_name(min),
+			veer_level_name(max));
+		return -1;
+	}
+	*out = (uint8_t)l;
+	return 0;
+}
+
 int get_addr(const char *what, const char *s, int *family,
 	     union veer_addr *addr, int *plen)
 {
@@ -217,6 +266,22 @@ bool is_prime(uint32_t n)
 		if (n % d == 0)
 			return false;
 	return true;
+}
+
+void addr_mask(int family, union veer_addr *addr, unsigned int plen)
+{
+	unsigned char *b = family == AF_INET ? (unsigned char *)&addr->v4 :
+					       (unsigned char *)&addr->v6;
+	unsigned int len = family == AF_INET ? 4 : 16, i;
+
+	for (i = 0; i < len; i++) {
+		if (plen >= 8 * (i + 1))
+			continue;
+		if (plen <= 8 * i)
+			b[i] = 0;
+		else
+			b[i] &= (unsigned char)(0xff << (8 - (plen - 8 * i)));
+	}
 }
 
 const char *addr_str(int family, const union veer_addr *a, char *buf,

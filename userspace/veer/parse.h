@@ -37,6 +37,15 @@ int get_u32(const char *what, const char *s, uint32_t min, uint32_t max,
 int get_u8(const char *what, const char *s, uint8_t min, uint8_t max,
 	   uint8_t *out);
 int get_port(const char *what, const char *s, uint16_t *out);
+/* As get_u32(), and also hexadecimal with a "0x" prefix (masks, marks). */
+int get_u32_hex(const char *what, const char *s, uint32_t min, uint32_t max,
+		uint32_t *out);
+/*
+ * A granularity level from min to max: its number or its name
+ * (flow, session, app, subnet).
+ */
+int get_level(const char *what, const char *s, uint8_t min, uint8_t max,
+	      uint8_t *out);
 
 /*
  * An IPv4 or IPv6 address.  plen: NULL to refuse "/PLEN"; else set to the
@@ -59,6 +68,9 @@ int get_svc_flags(const char *s, uint32_t *out);
 int get_name(const char *what, const char *s, char *buf);
 
 bool is_prime(uint32_t n);
+
+/* Clear the bits of addr beyond the first plen. */
+void addr_mask(int family, union veer_addr *addr, unsigned int plen);
 
 /* Address to text (inet_ntop); buf of INET6_ADDRSTRLEN at least. */
 const char *addr_str(int family, const union veer_addr *a, char *buf,

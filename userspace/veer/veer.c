@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libveer.h"
@@ -338,6 +339,312 @@ static int do_peer(int argc, char **argv)
 	return unknown_cmd("peer", cmd, usage_peer);
 }
 
+/* ---- service names of flows and aggregates ----------------------------- */
+
+/*
+ * Flows and aggregates carry a service id; the CLI prints its name, from a
+ * service dump.  Commands that print from inside a dump (flows are streamed)
+ * take it before and freeze it: the handle is busy with the dump.  The
+ * monitor takes it when the first id comes, and again (at most once a
+ * second) when an id is unknown: a service added meanwhile.
+ */
+static struct {
+	struct svc_name {
+		uint32_t id;
+		char name[VEER_NAME_LEN];
+	} *v;
+	size_t n, cap;
+	struct timespec loaded;
+	bool tried;
+	bool frozen;
+} svcs;
+
+static int svc_names_cb(const struct veer_service *s, void *arg)
+{
+	(void)arg;
+	if (!(s->present & VEER_SVC_P_ID))
+		return 0;
+	if (svcs.n == svcs.cap) {
+		size_t cap = svcs.cap ? 2 * svcs.cap : 16;
+		struct svc_name *v = realloc(svcs.v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		svcs.v = v;
+		svcs.cap = cap;
+	}
+	svcs.v[svcs.n].id = s->id;
+	memcpy(svcs.v[svcs.n].name, s->name, sizeof(s->name));
+	svcs.n++;
+	return 0;
+}
+
+static const char *svc_name_of(uint32_t id);
+
+static void svc_names_load(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (svcs.frozen || (svcs.tried && now.tv_sec - svcs.loaded.tv_sec < 1))
+		return;
+	svcs.tried = true;
+	svcs.loaded = now;
+	svcs.n = 0;
+	/* Names are a nicety: without them, ids are printed. */
+	if (open_handle() == 0 &&
+	    veer_service_dump(cli.h, svc_names_cb, NULL) < 0)
+		svcs.n = 0;
+}
+
+/* Names for a command: loaded now, never reloaded while it prints. */
+static void svc_names_freeze(void)
+{
+	svc_names_load();
+	svcs.frozen = true;
+	print_set_svc_resolver(svc_name_of);
+}
+
+static const char *svc_name_lookup(uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < svcs.n; i++)
+		if (svcs.v[i].id == id)
+			return svcs.v[i].name;
+	return NULL;
+}
+
+static const char *svc_name_of(uint32_t id)
+{
+	const char *name = svc_name_lookup(id);
+
+	if (name || !id)
+		return name;
+	svc_names_load();
+	return svc_name_lookup(id);
+}
+
+/* A service's id from its name (the kernel says when there is none). */
+static int svc_id_of(const char *name, uint32_t *id)
+{
+	struct veer_service s;
+	int err;
+
+	err = veer_service_get(cli.h, name, &s);
+	if (err < 0)
+		return handle_err(err);
+	if (!(s.present & VEER_SVC_P_ID)) {
+		cli_err("the kernel did not give service \"%s\"'s id", name);
+		return EXIT_KERNEL;
+	}
+	*id = s.id;
+	return -1;
+}
+
+/* ---- flow -------------------------------------------------------------- */
+
+static int show_flow_cb(const struct veer_flow *f, void *arg)
+{
+	(void)arg;
+	print_flow(f, cli.stats > 0);
+	return ferror(stdout) ? -EPIPE : 0;
+}
+
+static int do_flow(int argc, char **argv)
+{
+	const char *cmd = "show";
+	int r, err;
+
+	if (argc > 0 && (!strcmp(*argv, "show") || !strcmp(*argv, "get") ||
+			 !strcmp(*argv, "lease") || !strcmp(*argv, "help"))) {
+		cmd = *argv;
+		argc--;
+		argv++;
+	} else if (argc > 0 && strcmp(*argv, "service") &&
+		   strcmp(*argv, "level") && strcmp(*argv, "addr")) {
+		return unknown_cmd("flow", *argv, usage_flow);
+	}
+	if (!strcmp(cmd, "help")) {
+		usage_flow(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "show")) {
+		struct veer_flow_filter flt;
+		char service[VEER_NAME_LEN];
+
+		r = arg_result(parse_flow_show(argc, argv, service, &flt),
+			       usage_flow);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		if (service[0]) {
+			r = svc_id_of(service, &flt.svc_id);
+			if (r >= 0)
+				return r;
+			flt.present |= VEER_FLOW_F_SVC_ID;
+		}
+		svc_names_freeze();
+		open_json_array(NULL);
+		err = veer_flow_dump(cli.h, &flt, show_flow_cb, NULL);
+		close_json_array();
+		if (err == -EPIPE)
+			return finish();
+		if (err < 0) {
+			print_finish();
+			return handle_err(err);
+		}
+		return finish();
+	}
+	if (!strcmp(cmd, "get")) {
+		struct veer_flow_key key;
+		struct veer_flow f;
+
+		r = arg_result(parse_flow_get(argc, argv, &key), usage_flow);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		err = veer_flow_get(cli.h, &key, &f);
+		if (err < 0)
+			return handle_err(err);
+		svc_names_freeze();
+		print_flow(&f, true);
+		return finish();
+	}
+	{
+		struct veer_flow_key key;
+		struct veer_lease lease;
+
+		r = arg_result(parse_flow_lease(argc, argv, &key, &lease),
+			       usage_flow);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		err = veer_flow_set_lease(cli.h, &key, &lease);
+		if (err < 0)
+			return handle_err(err);
+		warn_ok();
+		return EXIT_OK;
+	}
+}
+
+/* ---- aggregate --------------------------------------------------------- */
+
+static int show_agg_cb(const struct veer_agg *a, void *arg)
+{
+	(void)arg;
+	print_agg(a);
+	return 0;
+}
+
+/* The rest of an aggregate's key: its service's id, a subnet's prefix. */
+static int agg_key_complete(struct veer_agg *key, const char *service)
+{
+	int r;
+
+	if (service[0]) {
+		r = svc_id_of(service, &key->svc_id);
+		if (r >= 0)
+			return r;
+		key->present |= VEER_AGG_P_SVC_ID;
+	}
+	if (key->level == VEER_LEVEL_SUBNET &&
+	    !(key->present & VEER_AGG_P_PREFIX_LEN)) {
+		struct veer_config c;
+		int err = veer_config_get(cli.h, &c);
+		uint64_t bit = key->family == AF_INET ?
+			       VEER_CFG_P_SUBNET_PREFIX4 :
+			       VEER_CFG_P_SUBNET_PREFIX6;
+
+		if (err < 0)
+			return handle_err(err);
+		if (!(c.present & bit)) {
+			cli_err("the kernel did not give the subnet prefix length");
+			return EXIT_KERNEL;
+		}
+		key->prefix_len = key->family == AF_INET ? c.subnet_prefix4 :
+							   c.subnet_prefix6;
+		key->present |= VEER_AGG_P_PREFIX_LEN;
+		addr_mask(key->family, &key->addr, key->prefix_len);
+	}
+	return -1;
+}
+
+static int do_aggregate(int argc, char **argv)
+{
+	const char *cmd = argc > 0 ? *argv : "show";
+	char service[VEER_NAME_LEN];
+	struct veer_agg key;
+	int r, err;
+
+	if (argc > 0) {
+		argc--;
+		argv++;
+	}
+	if (!strcmp(cmd, "help")) {
+		usage_aggregate(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "show")) {
+		r = arg_result(parse_no_args("aggregate show", argc, argv),
+			       usage_aggregate);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		svc_names_freeze();
+		open_json_array(NULL);
+		err = veer_agg_dump(cli.h, show_agg_cb, NULL);
+		close_json_array();
+		if (err < 0) {
+			print_finish();
+			return handle_err(err);
+		}
+		return finish();
+	}
+	if (!strcmp(cmd, "get")) {
+		struct veer_agg a;
+
+		r = arg_result(parse_agg_get(argc, argv, &key, service),
+			       usage_aggregate);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		r = agg_key_complete(&key, service);
+		if (r >= 0)
+			return r;
+		err = veer_agg_get(cli.h, &key, &a);
+		if (err < 0)
+			return handle_err(err);
+		svc_names_freeze();
+		print_agg(&a);
+		return finish();
+	}
+	if (!strcmp(cmd, "lease")) {
+		struct veer_lease lease;
+
+		r = arg_result(parse_agg_lease(argc, argv, &key, service,
+					       &lease), usage_aggregate);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		r = agg_key_complete(&key, service);
+		if (r >= 0)
+			return r;
+		err = veer_agg_set_lease(cli.h, &key, &lease);
+		if (err < 0)
+			return handle_err(err);
+		warn_ok();
+		return EXIT_OK;
+	}
+	return unknown_cmd("aggregate", cmd, usage_aggregate);
+}
+
 /* ---- config, stats ----------------------------------------------------- */
 
 static int do_config(int argc, char **argv)
@@ -446,7 +753,9 @@ static int do_monitor(int argc, char **argv)
 	if (r >= 0)
 		return r;
 
-	err = veer_monitor_open(&m, cli.netns);
+	err = veer_monitor_open_groups(&m, cli.netns,
+				       (mask & MON_OBJECTS ? VEER_MON_EVENTS : 0) |
+				       (mask & MON_FLOWS ? VEER_MON_FLOWS : 0));
 	if (err < 0) {
 		const char *msg = veer_last_error_msg(NULL);
 
@@ -476,6 +785,8 @@ static int do_monitor(int argc, char **argv)
 	/* One line per event: JSON whatever -p says, text with -s too. */
 	print_init(stdout, cli.json, false);
 	print_set_one_line(true);
+	if (mask & MON_FLOWS)
+		print_set_svc_resolver(svc_name_of);
 
 	r = EXIT_OK;
 	pfd.fd = fd;
@@ -523,6 +834,8 @@ static const struct {
 	{ "service", do_service, usage_service },
 	{ "host", do_host, usage_host },
 	{ "peer", do_peer, usage_peer },
+	{ "flow", do_flow, usage_flow },
+	{ "aggregate", do_aggregate, usage_aggregate },
 	{ "config", do_config, usage_config },
 	{ "stats", do_stats, usage_stats },
 	{ "monitor", do_monitor, usage_monitor },
