@@ -330,9 +330,38 @@ static void veer_flow_ts(struct veer_fdir *d, struct veer_fdir *o,
 	}
 }
 
+/*
+ * A profile that did not see the handshake (the module or the profile came
+ * later) takes the window scales and options conntrack recorded from it.
+ */
+static void veer_flow_seed(struct veer_flow_profile *p, const struct nf_conn *ct)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct ip_ct_tcp_state *st = &ct->proto.tcp.seen[i];
+
+		p->dir[i].opts = 0;
+		if (st->flags & IP_CT_TCP_FLAG_WINDOW_SCALE) {
+			p->dir[i].wscale = st->td_scale;
+			p->dir[i].opts |= VEER_OPT_WSCALE;
+		}
+		if (st->flags & IP_CT_TCP_FLAG_SACK_PERM)
+			p->dir[i].opts |= VEER_OPT_SACK;
+	}
+	p->seeded = true;
+}
+
+/* Segments of a connection being torn down may lawfully overrun. */
+static bool veer_tcp_open(u8 state)
+{
+	return state >= TCP_CONNTRACK_ESTABLISHED &&
+	       state <= TCP_CONNTRACK_LAST_ACK;
+}
+
 static void veer_flow_tcp(struct veer_net *vn, struct veer_flow *f,
-			  const struct sk_buff *skb, enum ip_conntrack_dir dir,
-			  unsigned int thoff)
+			  const struct nf_conn *ct, const struct sk_buff *skb,
+			  enum ip_conntrack_dir dir, unsigned int thoff)
 {
 	struct veer_flow_profile *p = f->prof;
 	struct veer_fdir *d = &p->dir[dir], *o = &p->dir[!dir];
@@ -362,17 +391,33 @@ static void veer_flow_tcp(struct veer_net *vn, struct veer_flow *f,
 	}
 
 	seq = ntohl(th->seq);
+	if (!th->syn && !p->hs_state && !p->seeded &&
+	    READ_ONCE(ct->proto.tcp.state) >= TCP_CONNTRACK_ESTABLISHED)
+		veer_flow_seed(p, ct);
 	if (!th->syn && !th->rst) {
 		if (!th->window)
 			veer_count(vn, VEER_STAT_ZERO_WINDOW);
-		/* Beyond the right edge the other side last advertised. */
-		if (o->ack && after(seq, o->ack + (o->win << o->wscale)))
+		/*
+		 * Beyond the right edge the other side last advertised; only
+		 * once its window scale is known (handshake seen or seeded).
+		 */
+		if (o->ack && (p->hs_state >= 2 || p->seeded) &&
+		    veer_tcp_open(READ_ONCE(ct->proto.tcp.state)) &&
+		    after(seq, o->ack + (o->win << o->wscale)))
 			veer_count(vn, VEER_STAT_OUT_OF_WINDOW);
 	}
 	d->seq = seq;
-	if (th->ack)
-		d->ack = ntohl(th->ack_seq);
-	d->win = ntohs(th->window);
+	/* The window's right edge only moves on an ACK that is not older. */
+	if (th->ack) {
+		u32 ack = ntohl(th->ack_seq);
+
+		if (!d->ack || !before(ack, d->ack)) {
+			d->ack = ack;
+			d->win = ntohs(th->window);
+		}
+	} else {
+		d->win = ntohs(th->window);
+	}
 
 	now = ktime_get();
 	if (th->syn) {
@@ -435,7 +480,7 @@ void veer_flow_packet(struct veer_net *vn, struct sk_buff *skb,
 	if (proto == IPPROTO_TCP) {
 		f->tcp_state = READ_ONCE(ct->proto.tcp.state);
 		if (f->prof)
-			veer_flow_tcp(vn, f, skb, dir, thoff);
+			veer_flow_tcp(vn, f, ct, skb, dir, thoff);
 	}
 	spin_unlock(&f->lock);
 

@@ -260,8 +260,9 @@ static int veer_check_unicast(u16 family, const union nf_inet_addr *addr,
 		bad = ipv4_is_zeronet(addr->ip) || ipv4_is_multicast(addr->ip) ||
 		      ipv4_is_lbcast(addr->ip);
 	else
-		bad = ipv6_addr_type(&addr->in6) &
-		      (IPV6_ADDR_ANY | IPV6_ADDR_MULTICAST);
+		/* IPV6_ADDR_ANY is 0: test "::" on its own. */
+		bad = ipv6_addr_any(&addr->in6) ||
+		      ipv6_addr_is_multicast(&addr->in6);
 	if (bad) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "address must be unicast");
 		return -EINVAL;
@@ -278,7 +279,8 @@ static int veer_check_name(struct nlattr *attr, struct netlink_ext_ack *extack)
 		return -EINVAL;
 	}
 	for (; *s; s++) {
-		if (!isalnum(*s) && !strchr("-_.:", *s)) {
+		/* ASCII only: the kernel's isalnum() takes Latin-1 too. */
+		if (!isascii(*s) || (!isalnum(*s) && !strchr("-_.:", *s))) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "service name may hold only letters, digits and - _ . :");
 			return -EINVAL;

@@ -151,6 +151,7 @@ struct veer_flow_profile {
 	ktime_t syn_time;
 	u32 rtt_syn_us;
 	u8 hs_state;		/* handshake progress, for rtt_syn */
+	bool seeded;		/* scales and options taken from conntrack */
 };
 
 #define VEER_AGG_LEVELS	VEER_LEVEL_MAX	/* levels 1..3 */
