@@ -38,7 +38,7 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libcmocka-dev libjson-c-dev
 	qemu-system-x86 busybox-static
 	iproute2 nftables iptables conntrack conntrackd ipvsadm ethtool
-	iperf3 socat ncat curl nginx-light tcpdump tshark hping3 python3-scapy
+	iperf3 socat ncat curl nginx-light tcpdump tshark hping3 python3-scapy netsniff-ng
 	jq python3 python3-yaml gnuplot-nox bash-completion xz-utils
 	iputils-ping zstd shellcheck procps psmisc
 )

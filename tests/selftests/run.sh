@@ -14,6 +14,10 @@
 #                      /lib/modules/$(uname -r)/extra/ + depmod -a (only in
 #                      the guest, VEER_GUEST=1), so modprobe veer and genetlink
 #                      autoload work.  Absent module: tests decide to skip.
+#   VEER_DEPMOD_DIR    module indexes staged on the host by
+#                      tests/vm/stage-depmod.sh (with extra/veer.ko): copied
+#                      instead of running depmod -a, which reads every module
+#                      over 9p (about 90 s under TCG).
 #   VEER_TEST_TIMEOUT  seconds per test (default 300).
 #
 # Output: "TAP version 13", "1..N", each test's output indented with "# ",
@@ -71,8 +75,10 @@ install_ko() {
 		return 0
 	fi
 	dst=/lib/modules/$kver/extra
-	mkdir -p "$dst" && cp -f "$ko" "$dst/veer.ko" ||
-		{ echo "# installing $ko failed"; return 0; }
+	if ! { mkdir -p "$dst" && cp -f "$ko" "$dst/veer.ko"; }; then
+		echo "# installing $ko failed"
+		return 0
+	fi
 	# Indexes staged on the host (tests/vm/stage-depmod.sh) save the
 	# guest a depmod -a over 9p, which takes about 90 s under TCG.
 	if [ -n "${VEER_DEPMOD_DIR:-}" ] && [ -f "$VEER_DEPMOD_DIR/modules.dep.bin" ] &&

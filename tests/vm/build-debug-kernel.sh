@@ -13,8 +13,8 @@
 # initramfs loads no modules for it.
 #
 # The result is cached under build/debug-kernel/linux-<srcversion>-<hash>/,
-# keyed by a hash of the config fragment, the source version and the recipe
-# version below.  The cache directory is a complete build tree (with
+# keyed by a hash of the config fragment (without its comments), the source
+# version and the recipe version below.  The cache directory is a complete build tree (with
 # `make modules_prepare` done), usable as KDIR for an out-of-tree module:
 #
 #     make -C "$(tests/vm/build-debug-kernel.sh --print-kdir)" M=$PWD/kmod
@@ -65,7 +65,9 @@ if [ "$src_tar" = /usr/src/linux-source-6.1.tar.xz ]; then
 	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || true)
 fi
 [ -n "$srcver" ] || srcver=$(stat -c '%s-%Y' "$src_tar")
-key=$( { cat "$frag"; echo "src=$srcver recipe=$RECIPE_VERSION"; } | sha256sum | cut -c1-12)
+# Comments and blank lines of the fragment do not change the kernel.
+key=$( { grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$frag"; echo "src=$srcver recipe=$RECIPE_VERSION"; } |
+	sha256sum | cut -c1-12)
 kdir=$cache/linux-${srcver//[^A-Za-z0-9.+-]/_}-$key
 
 if [ -f "$kdir/.veer/done" ] && [ "$force" = 0 ]; then
@@ -138,9 +140,16 @@ done
 
 date -u +%FT%TZ >"$kdir/.veer/done"
 ln -sfn "$(basename "$kdir")" "$cache/current"
-# Drop stale builds (each is several GB).
-for d in "$cache"/linux-*; do
-	[ -d "$d" ] && [ "$d" != "$kdir" ] && rm -rf "$d"
+# Drop stale builds (each is a few GB), keeping the previous one: a module
+# build or guest run may still be using it.
+# shellcheck disable=SC2012 # our own directory names
+ls -1dt "$cache"/linux-*/ 2>/dev/null | tail -n +3 | while read -r d; do
+	[ "${d%/}" != "$kdir" ] && rm -rf "${d%/}"
+done
+for l in "$cache"/build-*.log; do
+	k=${l##*/build-}
+	k=${k%.log}
+	compgen -G "$cache/linux-*-$k" >/dev/null || rm -f "$l"
 done
 echo "build-debug-kernel: built $(cat "$kdir/.veer/kernelrelease") in $(( $(date +%s) - start )) s" >&2
 echo "$kdir"

@@ -10,7 +10,8 @@
 #              (6.1, 6.12: the newest installed release of it, generic flavour
 #              preferred over -rt/-cloud), or "debug" (the KASAN/lockdep/
 #              kmemleak kernel from tests/vm/build-debug-kernel.sh, built on
-#              first use).  Default: $VEER_VM_KVER, else 6.1.
+#              first use; a stale build is used, with a warning, until
+#              rebuilt).  Default: $VEER_VM_KVER, else 6.1.
 #   --timeout  seconds for the whole guest run, boot included; on expiry QEMU
 #              is killed, "vm: guest timed out" printed and 124 returned.
 #              Default: $VEER_VM_TIMEOUT, else 1200.
@@ -30,6 +31,13 @@
 # second serial port); nothing else is written to stdout.  Messages of the
 # runner go to stderr, prefixed "vm: ".  The guest console and its final
 # dmesg (and kmemleak report) go to build/vm/<kver>-console.log.
+#
+# Environment: VEER_VM_KVER, VEER_VM_TIMEOUT (defaults of the options);
+# VEER_VM_SLOTS (guests allowed to run at once, default nproc; others
+# wait for a slot before booting); VEER_VM_KMEMLEAK=0 (skip the kmemleak
+# scan); VEER_VM_PVH=0 (boot the bzImage, not the extracted vmlinux);
+# VEER_VM_9PCACHE (9p cache mode of the root, default loose); VEER_VM_APPEND
+# (extra kernel parameters).
 #
 # Exit status: CMD's exit status; 124 if the guest timed out; non-zero (1
 # unless CMD already failed) if the guest kernel log shows a splat
@@ -110,10 +118,16 @@ modroot=        # prefix whose lib/modules/$kver holds the guest's modules
 moddir_guest=   # if set: host path copied to /lib/modules/$kver in the guest
 case $kver_arg in
 debug)
-	kdir=$("$here/build-debug-kernel.sh" --print-kdir 2>/dev/null) || {
-		say "building the debug kernel first (about 9 minutes on 2 cores)"
-		kdir=$("$here/build-debug-kernel.sh" | tail -n1) || die "debug kernel build failed"
-	}
+	if ! kdir=$("$here/build-debug-kernel.sh" --print-kdir 2>/dev/null); then
+		if [ -f "$top/build/debug-kernel/current/.veer/done" ]; then
+			kdir=$(cd "$top/build/debug-kernel/current" && pwd -P)
+			say "debug kernel is out of date (config or source changed): using $kdir;"
+			say "rebuild with tests/vm/build-debug-kernel.sh"
+		else
+			say "building the debug kernel first (about 10 minutes on 2 idle cores)"
+			kdir=$("$here/build-debug-kernel.sh" | tail -n1) || die "debug kernel build failed"
+		fi
+	fi
 	kver=$(cat "$kdir/.veer/kernelrelease") || die "broken debug kernel build in $kdir"
 	kimage=$kdir/.veer/bzImage
 	modroot=$kdir/.veer
@@ -124,7 +138,7 @@ debug)
 		kver=$kver_arg
 	else
 		kver=$(newest_release "$kver_arg")
-		[ -n "$kver" ] || die "no installed kernel matches '$kver_arg' (have: $(ls /lib/modules | tr '\n' ' '))"
+		[ -n "$kver" ] || die "no installed kernel matches '$kver_arg' (have: $(cd /lib/modules && echo *))"
 	fi
 	kimage=/boot/vmlinuz-$kver
 	modroot=/
@@ -166,10 +180,10 @@ pvh_vmlinux() {
 	rm -f "$tmp"
 	return 1
 }
-if [ "${VEER_VM_PVH:-1}" = 1 ]; then
-	if [ -n "${kdir:-}" ] && is_pvh_elf "$kdir/vmlinux"; then
-		kimage=$kdir/vmlinux
-	elif v=$(pvh_vmlinux "$kimage"); then
+# Not for the debug kernel: its PVH entry code is KASAN-instrumented and
+# faults before the shadow memory exists (and its gzip payload is quick).
+if [ "${VEER_VM_PVH:-1}" = 1 ] && [ "$kver_arg" != debug ]; then
+	if v=$(pvh_vmlinux "$kimage"); then
 		kimage=$v
 	fi
 fi
@@ -273,13 +287,6 @@ echo /sbin/veer-modprobe >/proc/sys/kernel/modprobe
 ip link set lo up
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 
-kmemleak=$r/sys/kernel/debug/kmemleak
-if [ -w "$kmemleak" ] && [ "$VEER_VM_KMEMLEAK" = 1 ]; then
-	# Forget what boot itself leaked: the test owns what is reported later.
-	echo scan >"$kmemleak"
-	echo clear >"$kmemleak"
-fi
-
 say "running the command at $(cut -d' ' -f1 /proc/uptime)s"
 echo "veer-vm: command starts" >/dev/kmsg
 chroot $r /usr/bin/env -i /bin/bash /run/veer-vm/job.sh </dev/null >/dev/ttyS1 2>&1
@@ -288,11 +295,20 @@ echo "veer-vm: command exited with status $rc" >/dev/kmsg
 say "command done at $(cut -d' ' -f1 /proc/uptime)s, status $rc"
 echo "$rc" >/share/rc
 
-if [ -w "$kmemleak" ] && [ "$VEER_VM_KMEMLEAK" = 1 ]; then
-	echo scan >"$kmemleak"
-	sleep 6
-	echo scan >"$kmemleak"
-	cat "$kmemleak" >/share/kmemleak.txt
+# kmemleak (debug kernel): two scans are needed, since a scan treats an
+# object whose contents changed since the previous scan (or that it sees for
+# the first time) as referenced, and objects younger than 5 s are never
+# reported.  A scan takes ~25 s under TCG+KASAN.  Boot itself leaks nothing,
+# so there is no scan before the command.
+kmemleak=/sys/kernel/debug/kmemleak
+[ -e $kmemleak ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+if [ -w $kmemleak ] && [ "$VEER_VM_KMEMLEAK" = 1 ]; then
+	say "kmemleak scans at $(cut -d' ' -f1 /proc/uptime)s"
+	echo scan >$kmemleak
+	sleep 5
+	echo scan >$kmemleak
+	cat $kmemleak >/share/kmemleak.txt
+	say "kmemleak done at $(cut -d' ' -f1 /proc/uptime)s"
 fi
 dmesg >/share/dmesg.txt
 echo "veer-vm: status $VEER_VM_NONCE $rc" >/dev/console
@@ -348,6 +364,7 @@ initrd=$(build_initramfs) || die "cannot build the initramfs for $kver"
 rundir=$(mktemp -d "$builddir/run.XXXXXX") || die "mktemp failed"
 qpid=
 tpid=
+# shellcheck disable=SC2317 # invoked by trap
 cleanup() {
 	[ -n "$qpid" ] && kill "$qpid" 2>/dev/null
 	[ -n "$tpid" ] && kill "$tpid" 2>/dev/null
@@ -400,6 +417,28 @@ loglevel=5
 append="console=ttyS0,115200 panic=-1 loglevel=$loglevel log_buf_len=8M mitigations=off"
 append+=" rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30 hung_task_timeout_secs=120"
 append+=" nokaslr tsc=reliable i8042.noaux i8042.nomux i8042.nopnp ${VEER_VM_APPEND:-}"
+
+# TCG guests oversubscribing the host slow each other down until timeouts and
+# RCU stall warnings fire spuriously: at most $VEER_VM_SLOTS guests (default:
+# one per host CPU) run at once; the others wait here, before their timeout
+# starts.
+slots=${VEER_VM_SLOTS:-$(nproc)}
+[ "$slots" -ge 1 ] 2>/dev/null || slots=1
+mkdir -p "$builddir/slots"
+waited=0
+while :; do
+	got=
+	for ((i = 0; i < slots; i++)); do
+		exec 7>>"$builddir/slots/$i"
+		if flock -n 7; then got=$i; break; fi
+		exec 7>&-
+	done
+	[ -n "$got" ] && break
+	[ "$waited" = 0 ] && say "waiting for a free VM slot ($slots in use; VEER_VM_SLOTS)"
+	waited=$((waited + 1))
+	sleep 2
+done
+[ "$waited" -gt 0 ] && say "got a VM slot after ~$((waited * 2))s"
 
 say "booting $kver ($cpus vCPUs, $mem MB, timeout ${timeout}s); console: $console"
 start=$(date +%s.%N)

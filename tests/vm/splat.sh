@@ -42,6 +42,7 @@ VEER_SPLAT_IGNORE=(
 	# ("... MAX_LOCKDEP_SUBCLASSES: 8") and its banner.
 	'\.\.\. MAX_LOCKDEP'
 	'Lock dependency validator: Copyright'
+	'RCU lockdep checking is enabled'
 	# kmemleak's own status lines.
 	'kmemleak: Kernel memory leak detector initialized'
 	'kmemleak: Automatic memory scanning thread'
