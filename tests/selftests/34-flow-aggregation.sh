@@ -127,7 +127,7 @@ jq -e '[.[] | select(.sport == 45000)] | length == 1 and .[0].level == 0' "$tmp/
 check_err $? "bulk flow not at level 0 at the end"
 n3=$(jq '[.[] | select(.saddr4 == "10.1.0.2" and .dport == 8080 and .level == 3)] | length' "$tmp/flows.json")
 [ "$n3" = 24 ]; check_err $? "$n3 of the 24 short flows at level 3"
-for l in 0 1 2 3; do eval "g$l=\$(vstat level$l)"; done
+g0=$(vstat level0) g1=$(vstat level1) g2=$(vstat level2) g3=$(vstat level3)
 log_info "gauges: level0 $g0 level1 $g1 level2 $g2 level3 $g3 flows $(vstat flows)"
 [ "$g0 $g1 $g2 $g3" = "1 0 0 24" ]
 check_err $? "level gauges $g0 $g1 $g2 $g3, expected 1 0 0 24"
