@@ -25,7 +25,8 @@
  * --------
  * Every object has NEW / DEL / SET / GET.  Requests carry one nest per
  * object (VEER_ATTR_SERVICE, VEER_ATTR_HOST, ...).  NEW, DEL and SET need
- * CAP_NET_ADMIN in the namespace's user namespace.  GET with NLM_F_DUMP dumps
+ * CAP_NET_ADMIN in the namespace's user namespace, and so do FLOW_GET and
+ * AGG_GET (flows name clients) and joining the "flows" group.  GET with NLM_F_DUMP dumps
  * every object (hosts: of one service when VEER_ATTR_SERVICE names one, else
  * of all services); dumps are consistency-checked (NLM_F_DUMP_INTR is set when
  * the objects changed during the dump).
