@@ -26,7 +26,8 @@ tests do not depend on the CLI's flow/aggregate commands.
         (run it in the client's netns) a light request/response TCP flow:
         SIZE (32) bytes out, their echo back, again at once, for SECONDS,
         acknowledging at once what it reads; prints "rounds N median_us M
-        min_us M connect_us M" (connect_us: the median handshake time of
+        min_us M connect_us M srtt_us M" (srtt_us: the round trips
+        smoothed 7/8 old + 1/8 new; connect_us: the median handshake time of
         this and 4 short connections from SPORT+1..SPORT+4 before it),
         keeps the connection open HOLD
         seconds more, closes.  PAUSE_MS: a pause between rounds.  The
@@ -298,8 +299,12 @@ def pingpong(dst, port, sport, seconds, hold, size=32, pause_ms=0):
             got += len(b)
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
         rtts.append((time.perf_counter() - t) * 1e6)
-    print("rounds %d median_us %d min_us %d connect_us %d" %
-          (len(rtts), statistics.median(rtts), min(rtts), connect_us),
+    # Smoothed as TCP (and veer) do: 7/8 old, 1/8 new, the first alone.
+    srtt = 0
+    for r in rtts:
+        srtt = r if not srtt else srtt - srtt / 8 + r / 8
+    print("rounds %d median_us %d min_us %d connect_us %d srtt_us %d" %
+          (len(rtts), statistics.median(rtts), min(rtts), connect_us, srtt),
           flush=True)
     time.sleep(hold)
     s.close()
