@@ -38,12 +38,10 @@ one() { # one NAME CMD...: a single pass/fail step, output kept in a log
 	fi
 }
 
-# A part that prints "...: N passed, N failed" (or with ", N skipped").
-part() { # part NAME CMD...
-	local name=$1 out p f rc
-	shift
-	"$@" 2>&1 | tee "$log/$name.log"
-	rc=${PIPESTATUS[0]}
+# A part's totals from its log: "...: N passed, N failed" (or with ", N
+# skipped"); RC is the part's exit status.
+tally() { # tally NAME RC
+	local name=$1 rc=$2 out p f
 	out=$(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$log/$name.log" | tail -n1)
 	if [ -z "$out" ]; then
 		echo "not ok - $name: no summary line (log: build/check/$name.log)"
@@ -58,6 +56,13 @@ part() { # part NAME CMD...
 		echo "not ok - $name exited non-zero"
 		count 0 1
 	fi
+}
+
+part() { # part NAME CMD...: run in the foreground, output shown as it comes
+	local name=$1
+	shift
+	"$@" 2>&1 | tee "$log/$name.log"
+	tally "$name" "${PIPESTATUS[0]}"
 }
 
 echo "# build"
@@ -87,14 +92,28 @@ part spec python3 "$top/tests/spec-check.py" "$top"
 echo "# unit"
 part unit make -s -C "$top/tests/unit" check
 
+# The guests run side by side (tests/vm/run.sh gives each a VM slot, one per
+# host CPU); their output is shown per kernel once each is done.
+guests=()
+pids=()
 for k in ${VEER_KERNELS:-6.1 6.12}; do
 	if [ "$k" != debug ] && ! ls -d /lib/modules/"$k".*/build >/dev/null 2>&1; then
 		echo "# guest $k: no such kernel installed, skipped"
 		continue
 	fi
+	"$top/tests/vm/run.sh" --kver "$k" --timeout 1500 -- \
+		"$top/tests/selftests/run-in-guest.sh" >"$log/guest-$k.log" 2>&1 &
+	guests+=("$k")
+	pids+=($!)
+	sleep 1 # slots are taken in this order
+done
+for i in "${!guests[@]}"; do
+	k=${guests[$i]}
+	wait "${pids[$i]}"
+	rc=$?
 	echo "# guest $k"
-	part "guest-$k" "$top/tests/vm/run.sh" --kver "$k" --timeout 1500 -- \
-		"$top/tests/selftests/run-in-guest.sh"
+	cat "$log/guest-$k.log"
+	tally "guest-$k" "$rc"
 done
 
 echo "# took $(($(date +%s) - start)) s"

@@ -44,10 +44,9 @@ modprobe nf_conntrack
 check_err $? "modprobe nf_conntrack failed"
 in_ns "$B" nft -f - <<'EOF'
 table inet sanity {
-	counter est { }
 	chain input {
 		type filter hook input priority 0; policy accept;
-		ct state established counter name est
+		ct state established counter
 		ct state new icmp type echo-request accept
 		ct state new icmpv6 type echo-request accept
 	}

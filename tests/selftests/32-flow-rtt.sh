@@ -15,17 +15,17 @@
 #
 # must be within 20% of what the client measures on the same connections
 # (the median connect() time; the request-to-echo times, smoothed as veer
-# and TCP do, 7/8 old + 1/8 new), and within
-# 20% of D plus the base round trip measured without netem: ICMP ping's
-# average for rtt_syn (the handshake is answered by the kernels at once),
-# the client's median request-to-echo time on the same kind of flow for
-# rtt.  Both ends acknowledge what they read at once (TCP_QUICKACK), so that
-# a timestamp echo is never held back by a delayed ACK or the next request:
-# the echo leaves when the application reads, as the client's own
-# measurement ends.  When the client's own measurements with netem are not
-# within 20% of D + base (a host so loaded that every wake-up in the guest
-# is late), there is no reference and that comparison is skipped (the first
-# one still holds veer to what the guest really sees).
+# and TCP do, 7/8 old + 1/8 new), and within 20% of D plus the base round
+# trip measured without netem: ICMP ping's average for rtt_syn (the
+# handshake is answered by the kernels at once), the client's smoothed
+# request-to-echo time on the same kind of flow for rtt.  Both ends
+# acknowledge what they read at once (TCP_QUICKACK), so that a timestamp
+# echo is never held back by a delayed ACK or the next request: the echo
+# leaves when the application reads, as the client's own measurement ends.
+# When the client's own measurements with netem are not within 20% of
+# D + base (a host so loaded that every wake-up in the guest is late),
+# there is no reference and that comparison is skipped (the first one
+# still holds veer to what the guest really sees).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/flow_lib.sh"
 
@@ -79,10 +79,10 @@ RET=0
 icmp_avg=$(in_ns "$CLI" ping -c 5 -i 0.2 -q 10.2.0.2 |
 	awk -F/ '/^rtt|^round-trip/ { printf "%d\n", $5 * 1000 }')
 pingpong 45000 2
-base_app=$APP base_syn=$icmp_avg
+base_app=$SRTT base_syn=$icmp_avg
 [ -n "$base_syn" ] && [ -n "$base_app" ] && [ -n "$VL" ]
 check_err $? "no base measurement (ICMP $base_syn us, ping-pong $base_app us, veer '$VL')"
-log_info "base round trip: ICMP average $icmp_avg us, ping-pong median $base_app us, connect() median $CONN us"
+log_info "base round trip: ICMP average $icmp_avg us, ping-pong smoothed $SRTT us (median $APP us), connect() median $CONN us"
 log_test "base round trip measured without netem"
 
 for d in 20 50; do

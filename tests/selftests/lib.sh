@@ -64,7 +64,15 @@ ksft_fail=1
 ksft_xfail=2
 ksft_skip=4
 
-: "${VEER_TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+# (Builtins only: under TCG every fork and exec costs tens of milliseconds.)
+if [ -z "${VEER_TOP:-}" ]; then
+	_veer_here=${BASH_SOURCE[0]%/*}
+	[ "$_veer_here" = "${BASH_SOURCE[0]}" ] && _veer_here=.
+	_veer_old=$PWD
+	cd -- "$_veer_here/../.." && VEER_TOP=$PWD
+	cd -- "$_veer_old" || true
+	unset _veer_here _veer_old
+fi
 export VEER_TOP
 
 # ---------------------------------------------------------------------------
