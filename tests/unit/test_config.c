@@ -48,6 +48,10 @@ static void test_example(void **state)
 	assert_int_equal(c->fc.horizons[2], 120);
 	assert_int_equal(c->fc.models, FC_MASK_DEFAULT);
 	assert_near(c->rtt_ref, 0.001, 1e-15);
+	assert_int_equal(c->gran_levels, 3);
+	assert_near(c->gran_bw, 125000, 0);
+	assert_near(c->gran_duration, 30, 0);
+	assert_near(c->gran_freq, 60, 0);
 
 	assert_int_equal(c->nservices, 1);
 	assert_string_equal(c->services[0].name, "web");
@@ -111,6 +115,9 @@ static void test_defaults_and_quiet_files(void **state)
 	parse(ok[5], strlen(ok[5]), &msgs, &c);
 	free(msgs);
 	assert_int_equal(c.fc.models, FC_MASK(FC_EWMA));
+	/* Granularity unset: veerd leaves the module's settings alone. */
+	assert_int_equal(c.gran_levels, VCFG_UNSET_UINT);
+	assert_true(c.gran_bw < 0 && c.gran_duration < 0 && c.gran_freq < 0);
 }
 
 struct bad {
@@ -123,6 +130,10 @@ static const struct bad bad[] = {
 	{ "\n\ninterval\n", "t.conf:3: interval: missing value" },
 	{ "interval 1s 2s\n", "t.conf:1: interval: takes one value, got 2" },
 	{ "ar-order 40\n", "t.conf:1: ar-order: 40 is out of range [1, 16]" },
+	{ "granularity-levels 4\n",
+	  "t.conf:1: granularity-levels: 4 is out of range [0, 3]" },
+	{ "granularity-bandwidth -5\n", "granularity-bandwidth: -5 is out of range" },
+	{ "granularity-duration 2000h\n", "granularity-duration: 2000h is out of range" },
 	{ "ar-order 99999999999999999999999\n",
 	  "ar-order: 99999999999999999999999 is out of range" },
 	{ "ar-order -1\n", "ar-order: '-1' is not a whole number" },

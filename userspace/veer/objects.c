@@ -1385,10 +1385,23 @@ void usage_main(FILE *f)
 "Usage: veer [ OPTIONS ] OBJECT { COMMAND | help }\n"
 "       veer help\n"
 "Where: OBJECT := { service | host | peer | flow | aggregate | config |\n"
-"                   stats | monitor }\n"
+"                   stats | monitor | policy | predict }\n"
 "       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
 "                    -V[ersion] | -h[elp] }\n"
 "Try \"veer OBJECT help\" for the commands of each object.\n", f);
+}
+
+void usage_policy(FILE *f)
+{
+	fputs(
+"Usage: veer policy [ show ] [ state-dir DIR ]\n"
+"       veer predict [ show ] [ state-dir DIR ]\n"
+"       veer { policy | predict } help\n"
+"What veerd currently believes, as it wrote it at the end of its last\n"
+"cycle: policy: thresholds, breach probabilities, shift, health, weights and\n"
+"the last decisions with their reasons; predict: every forecast series (model,\n"
+"forecast and interval per horizon, errors, anomaly band) and the flows at\n"
+"risk.  DIR: veerd's state directory (default /run/veer; veerd -s).\n", f);
 }
 
 void usage_service(FILE *f)

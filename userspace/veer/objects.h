@@ -95,6 +95,7 @@ void print_event(const struct veer_event *ev, bool stats);
 
 /* Usage texts. */
 void usage_main(FILE *f);
+void usage_policy(FILE *f);
 void usage_service(FILE *f);
 void usage_host(FILE *f);
 void usage_peer(FILE *f);

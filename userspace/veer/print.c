@@ -4,6 +4,8 @@
  * No main(), no netlink: linked as is by the unit tests.
  */
 #include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "print.h"
@@ -302,6 +304,33 @@ void print_uint(enum print_type t, const char *key, const char *label,
 	} else {
 		text_label(label);
 		fprintf(out(), "%" PRIu64, value);
+	}
+}
+
+void print_double(enum print_type t, const char *key, const char *label,
+		  const char *fmt, double value)
+{
+	if (!want(t))
+		return;
+	if (P.json) {
+		json_member(key);
+		/* JSON has no NaN or infinity. */
+		if (isfinite(value))
+			fprintf(out(), "%.6g", value);
+		else
+			fputs("null", out());
+		json_value_done();
+	} else {
+		text_label(label);
+		/* fmt comes from the callers' literals (format attribute in
+		 * print.h), not from input. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		if (isfinite(value))
+			fprintf(out(), fmt, value);
+		else
+			fputs("-", out());
+#pragma GCC diagnostic pop
 	}
 }
 

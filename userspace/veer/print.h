@@ -45,6 +45,11 @@ void print_string(enum print_type t, const char *key, const char *label,
 		  const char *value);
 void print_uint(enum print_type t, const char *key, const char *label,
 		uint64_t value);
+/* Text: fmt (printf, one double) or "-"; JSON: %.6g, or null when not
+ * finite. */
+void print_double(enum print_type t, const char *key, const char *label,
+		  const char *fmt, double value)
+	__attribute__((format(printf, 4, 0)));
 /* Text: "on"/"off"; JSON: true/false. */
 void print_bool(enum print_type t, const char *key, const char *label,
 		bool value);

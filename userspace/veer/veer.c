@@ -14,8 +14,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -824,6 +826,84 @@ static int do_monitor(int argc, char **argv)
 	return r;
 }
 
+/* ---- policy, predict: what veerd believes ------------------------------ */
+
+#define VEERD_STATE_DIR "/run/veer"
+
+/*
+ * veerd writes <dir>/{policy,predict}.{txt,json} at the end of every cycle
+ * (userspace/veerd/vd_publish.c); print the one asked for, and say so when
+ * it is stale, i.e. older than three of veerd's cycles (and 10 s).
+ */
+static int show_state(const char *what, int argc, char **argv)
+{
+	const char *dir = VEERD_STATE_DIR, *p;
+	char path[4096], buf[65536];
+	double interval = 1, age;
+	struct stat st;
+	size_t n;
+	FILE *f;
+
+	if (argc > 0 && !strcmp(*argv, "show")) {
+		argc--;
+		argv++;
+	}
+	while (argc > 0) {
+		if (!strcmp(*argv, "help")) {
+			usage_policy(stdout);
+			return EXIT_OK;
+		}
+		if (strcmp(*argv, "state-dir") || argc < 2 || !argv[1][0]) {
+			cli_err("%s \"%s\"", strcmp(*argv, "state-dir") ?
+				"unknown argument" : "missing directory after",
+				*argv);
+			usage_policy(stderr);
+			return EXIT_USAGE;
+		}
+		dir = argv[1];
+		argc -= 2;
+		argv += 2;
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, what,
+			     cli.json ? "json" : "txt") >= sizeof(path)) {
+		cli_err("state directory name too long");
+		return EXIT_USAGE;
+	}
+	f = fopen(path, "re");
+	if (!f) {
+		cli_err("cannot read %s: %s%s", path, strerror(errno),
+			errno == ENOENT ? " (is veerd running? veerd -s DIR "
+					  "writes elsewhere)" : "");
+		return EXIT_KERNEL;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	p = strstr(buf, cli.json ? "\"interval\": " : " interval ");
+	if (p)
+		interval = strtod(p + (cli.json ? 12 : 10), NULL);
+	if (!fstat(fileno(f), &st)) {
+		age = difftime(time(NULL), st.st_mtime);
+		if (age > 10 && age > 3 * interval)
+			cli_err("warning: %s is %.0f s old (veerd cycles every %g s): is veerd still running?",
+				path, age, interval);
+	}
+	do {
+		fwrite(buf, 1, n, stdout);
+	} while ((n = fread(buf, 1, sizeof(buf), f)) > 0);
+	fclose(f);
+	return ferror(stdout) || fflush(stdout) ? EXIT_KERNEL : EXIT_OK;
+}
+
+static int do_policy(int argc, char **argv)
+{
+	return show_state("policy", argc, argv);
+}
+
+static int do_predict(int argc, char **argv)
+{
+	return show_state("predict", argc, argv);
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static const struct {
@@ -839,6 +919,8 @@ static const struct {
 	{ "config", do_config, usage_config },
 	{ "stats", do_stats, usage_stats },
 	{ "monitor", do_monitor, usage_monitor },
+	{ "policy", do_policy, usage_policy },
+	{ "predict", do_predict, usage_policy },
 };
 
 static bool opt_is(const char *arg, const char *s1, const char *s2,

@@ -114,6 +114,10 @@ static const struct key global_keys[] = {
 	{ "health-fall", V_UINT, G(health_fall), 1, 100 },
 	{ "report-port", V_UINT, G(report_port), 0, 65535 },
 	{ "report-key", V_STR, G(report_key), 0, 0 },
+	{ "granularity-levels", V_UINT, G(gran_levels), 0, 3 },
+	{ "granularity-bandwidth", V_NUM, G(gran_bw), 0, 4294967295.0 },
+	{ "granularity-duration", V_DUR, G(gran_duration), 0, 4294967.295 },
+	{ "granularity-frequency", V_NUM, G(gran_freq), 0, 4294967295.0 },
 	{ "dry-run", V_BOOL, G(dry_run), 0, 0 },
 	{ "log-level", V_LOG, G(log_level), 0, 0 },
 	{ NULL, 0, 0, 0, 0 },
@@ -194,6 +198,11 @@ void veerd_config_default(struct veerd_config *c)
 	c->health_rise = 3;
 	c->health_fall = 2;
 	c->report_port = 0;
+	/* Granularity: the module's own settings unless configured. */
+	c->gran_levels = VCFG_UNSET_UINT;
+	c->gran_bw = -1;
+	c->gran_duration = -1;
+	c->gran_freq = -1;
 	c->log_level = VCFG_LOG_INFO;
 }
 

@@ -44,6 +44,7 @@
 #define VCFG_CLASSES_MAX	32
 #define VCFG_PORTS_MAX		16
 #define VCFG_STR_MAX		256
+#define VCFG_UNSET_UINT		0xffffffffU
 
 enum vcfg_probe {
 	VCFG_PROBE_NONE,	/* no health check: always healthy */
@@ -140,6 +141,12 @@ struct veerd_config {
 	/* Resource reports from the hosts. */
 	unsigned int report_port;
 	char report_key[VCFG_STR_MAX];
+
+	/* The module's granularity (VEER_CFG_GRAN_*); unset: leave it. */
+	unsigned int gran_levels;	/* VCFG_UNSET_UINT or 0..3 */
+	double gran_bw;			/* bytes/s per connection, -1 */
+	double gran_duration;		/* seconds, -1 */
+	double gran_freq;		/* new connections per minute, -1 */
 
 	bool dry_run;
 	enum vcfg_log log_level;
