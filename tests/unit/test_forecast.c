@@ -500,6 +500,43 @@ static void test_anomaly_needs_window(void **state)
 	fc_series_free(s);
 }
 
+/* A flat (idle) series has no deviation: the floor keeps its first small
+ * values from being surges, and larger ones still are. */
+static void test_anomaly_floor(void **state)
+{
+	struct fc_params p;
+	struct fc_series *s, *nofloor;
+	int t;
+
+	(void)state;
+	fc_params_default(&p);
+	nofloor = fc_series_new(&p);
+	p.anom_floor = 2;
+	s = fc_series_new(&p);
+	assert_non_null(s);
+	assert_non_null(nofloor);
+	for (t = 0; t < 100; t++) {
+		fc_update(s, 0);
+		fc_update(nofloor, 0);
+	}
+	fc_update(nofloor, 1);
+	assert_true(fc_anomaly(nofloor)->surge);
+	assert_near(fc_anomaly(nofloor)->severity, 5, 0);
+	fc_update(s, 1);
+	assert_false(fc_anomaly(s)->surge);
+	assert_near(fc_anomaly(s)->upper - fc_anomaly(s)->expected, 2, 1e-9);
+	fc_update(s, 5);
+	assert_true(fc_anomaly(s)->surge && fc_anomaly(s)->active);
+	/* The floor of a live series follows a moving threshold. */
+	assert_int_equal(fc_set_anomaly_floor(s, 100), 0);
+	fc_update(s, 50);
+	assert_false(fc_anomaly(s)->surge);
+	assert_int_equal(fc_set_anomaly_floor(s, -1), -EINVAL);
+	assert_int_equal(fc_set_anomaly_floor(s, NAN), -EINVAL);
+	fc_series_free(s);
+	fc_series_free(nofloor);
+}
+
 static void test_reset_and_size(void **state)
 {
 	struct fc_params p;
@@ -543,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_max_quantile),
 		cmocka_unit_test(test_anomaly_surge),
 		cmocka_unit_test(test_anomaly_needs_window),
+		cmocka_unit_test(test_anomaly_floor),
 		cmocka_unit_test(test_reset_and_size),
 	};
 

@@ -92,6 +92,7 @@ static const struct key global_keys[] = {
 	{ "anomaly-need", V_UINT, G(fc.anom_need), 1, 32 },
 	{ "anomaly-window", V_UINT, G(fc.anom_window), 1, 32 },
 	{ "anomaly-warmup", V_UINT, G(fc.anom_warmup), 0, 1000000 },
+	{ "anomaly-floor", V_PROB, G(anomaly_floor), 0, 1 },
 	{ "threshold-window", V_DUR, G(thr_window), 1, 30 * DAY },
 	{ "threshold-quantile", V_PROB, G(thr.quantile), 0.5, 1 },
 	{ "threshold-k", V_NUM, G(thr.k_sd), 0, 100 },
@@ -181,6 +182,7 @@ void veerd_config_default(struct veerd_config *c)
 	c->breach_probability = 0.7;
 	c->offload_probability = 0.8;
 	c->attack_severity = 3;
+	c->anomaly_floor = 0.2;
 	fc_params_default(&c->fc);
 	dthresh_params_default(&c->thr);
 	c->thr_window = 3600;

@@ -116,6 +116,7 @@ struct veerd_config {
 	double breach_probability;	/* host-level alarm */
 	double offload_probability;	/* connection-level offload */
 	double attack_severity;
+	double anomaly_floor;		/* share of the threshold, 0..1 */
 	struct fc_params fc;		/* horizons/period set from above */
 
 	/* Dynamic thresholds. */

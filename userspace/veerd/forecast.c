@@ -241,6 +241,8 @@ static const char *check_rest(const struct fc_params *p)
 	if (!in01(p->anom_gamma, false) || !(p->anom_delta > 0 &&
 					     p->anom_delta <= 100))
 		return "anomaly gamma in (0, 1], delta in (0, 100]";
+	if (!(p->anom_floor >= 0 && p->anom_floor <= FC_VALUE_MAX))
+		return "anomaly floor in [0, 1e15]";
 	if (p->anom_window < 1 || p->anom_window > 32 ||
 	    p->anom_need < 1 || p->anom_need > p->anom_window)
 		return "anomaly needs 1 <= need <= window <= 32";
@@ -722,6 +724,7 @@ static void anomaly_check(struct fc_series *s, double y)
 	const struct fc_slot *slot;
 	double yhat, width, w;
 	uint32_t mask;
+	bool out;
 
 	a->surge = a->drop = false;
 	a->severity = 0;
@@ -732,6 +735,15 @@ static void anomaly_check(struct fc_series *s, double y)
 	if (isnan(yhat))
 		return;
 	width = s->p.anom_delta * s->dev;
+	/* Regime changes (model selection, below) see the band as it is. */
+	out = s->dev_n >= s->p.anom_warmup && fabs(y - yhat) > width;
+	s->any_bits = (s->any_bits << 1) | out;
+	s->big_bits = (s->big_bits << 1) | (out && fabs(y - yhat) >= 2 * width);
+	/* The alarm does not: a flat series has no deviation, and without a
+	 * floor any change at all (an idle service's first connections)
+	 * would be a surge. */
+	if (width < s->p.anom_floor)
+		width = s->p.anom_floor;
 	a->expected = yhat;
 	a->upper = yhat + width;
 	a->lower = yhat - width;
@@ -745,9 +757,6 @@ static void anomaly_check(struct fc_series *s, double y)
 			a->severity = 5;
 	}
 	s->out_bits = (s->out_bits << 1) | a->surge;
-	s->any_bits = (s->any_bits << 1) | a->surge | a->drop;
-	s->big_bits = (s->big_bits << 1) |
-		      ((a->surge || a->drop) && fabs(y - yhat) >= 2 * width);
 	mask = s->p.anom_window >= 32 ? ~0U : (1U << s->p.anom_window) - 1;
 	a->active = popcount32(s->out_bits & mask) >= s->p.anom_need;
 
@@ -988,6 +997,14 @@ uint64_t fc_count(const struct fc_series *s)
 double fc_last(const struct fc_series *s)
 {
 	return s->last;
+}
+
+int fc_set_anomaly_floor(struct fc_series *s, double floor)
+{
+	if (!(floor >= 0 && floor <= FC_VALUE_MAX))
+		return -EINVAL;
+	s->p.anom_floor = floor;
+	return 0;
 }
 
 const struct fc_anomaly *fc_anomaly(const struct fc_series *s)

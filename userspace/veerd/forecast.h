@@ -80,6 +80,7 @@ struct fc_params {
 	double anom_delta;		/* band half-width in deviations */
 	unsigned int anom_need, anom_window;	/* need N out of last W */
 	unsigned int anom_warmup;	/* steps before the band may fire */
+	double anom_floor;		/* least band half-width (series unit) */
 };
 
 /* One forecast: mean and the calibrated interval at the series' level. */
@@ -162,6 +163,9 @@ unsigned int fc_switches(const struct fc_series *s);
 uint64_t fc_count(const struct fc_series *s);
 double fc_last(const struct fc_series *s);
 const struct fc_anomaly *fc_anomaly(const struct fc_series *s);
+/* Change the anomaly band's floor (params.anom_floor) of a live series,
+ * e.g. as a share of a threshold that moves; -EINVAL when out of range. */
+int fc_set_anomaly_floor(struct fc_series *s, double floor);
 void fc_model_stats(const struct fc_series *s, enum fc_model m,
 		    struct fc_model_stats *out);
 /* Coverage of the published intervals so far at tracked horizon k. */

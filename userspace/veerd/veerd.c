@@ -543,6 +543,10 @@ static void forecast_services(struct vd *d)
 			s->thresh = dthresh_value(&s->hist, &tp, util_cap);
 		else
 			s->thresh = s->cfg->load_threshold;
+		/* Surges smaller than a share of the threshold are noise, not
+		 * anomalies: the band is at least that wide (next update). */
+		if (s->thresh > 0)
+			fc_set_anomaly_floor(s->fc, c->anomaly_floor * s->thresh);
 
 		memset(&s->breach, 0, sizeof(s->breach));
 		s->breach_predicted = false;
@@ -642,10 +646,14 @@ static void decide_flows(struct vd *d, struct vd_service *s)
 					.bw = f->rate, .critical = f->critical,
 				};
 			}
-			/* The excess in the service's unit, new flows per
-			 * second, relieved in proportion to bytes. */
+			/* Relief is counted in bytes/s (policy_conn_relief):
+			 * the predicted excess is the share of the peak over
+			 * the threshold, of the service's traffic now. */
+			double need = s->bytes_rate *
+				      (1 - s->thresh / s->breach.peak_hi);
+
 			npick = policy_pick_conns(pc, s->nflows,
-						  s->breach.peak_hi - s->thresh,
+						  isfinite(need) ? need : 0,
 						  c->horizon, c->min_remaining,
 						  pick, s->nflows);
 		}
