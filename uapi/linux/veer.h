@@ -180,6 +180,22 @@ enum veer_host_state {
 	VEER_HOST_STATE_MAX = __VEER_HOST_STATE_MAX - 1
 };
 
+/*
+ * Why a connection is offloaded: carried in the TSval of an extended SYN
+ * cookie (Documentation/cookies.md, 3 bits), and by offload requests and
+ * flow dumps.  veerd's reasons map onto the first four.
+ */
+enum veer_offload_reason {
+	VEER_OFFLOAD_NONE,		/* not offloaded */
+	VEER_OFFLOAD_PROACTIVE,		/* veerd: its latency is at risk */
+	VEER_OFFLOAD_CONGESTION,	/* veerd: its host will be overloaded */
+	VEER_OFFLOAD_ATTACK,		/* a SYN flood or a surge like one */
+	VEER_OFFLOAD_OPERATOR,		/* asked for by an operator */
+
+	__VEER_OFFLOAD_MAX,
+	VEER_OFFLOAD_MAX = __VEER_OFFLOAD_MAX - 1
+};
+
 enum veer_encap {
 	VEER_ENCAP_NONE,	/* routed: the host owns the service address */
 	VEER_ENCAP_GUE,		/* GUE over UDP, decapsulated by fou + ipip */
