@@ -23,9 +23,10 @@
 # echo is never held back by a delayed ACK or the next request: the echo
 # leaves when the application reads, as the client's own measurement ends.
 # When the client's own measurements with netem are not within 20% of
-# D + base (a host so loaded that every wake-up in the guest is late),
-# there is no reference and that comparison is skipped (the first one
-# still holds veer to what the guest really sees).
+# D + base (a host so loaded that every wake-up of the client is late, or
+# the debug kernel), neither is a reference: veer's values must then lie
+# between D + base and what the client measures, with 20% of slack each
+# way.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/flow_lib.sh"
 
@@ -99,28 +100,36 @@ for d in 20 50; do
 	want_syn=$((d * 1000 + base_syn))
 	want_rtt=$((d * 1000 + base_app))
 	log_info "netem ${d} ms: rtt_syn (median) $syn us (want $want_syn +-20%), rtt $rtt us (want $want_rtt +-20%); the client: connect $CONN us, round trip smoothed $SRTT us, median $APP us"
-	# The connection's own view: veer against the handshake time and the
-	# round trips the client measures on the same connections, smoothed the
-	# same way (an EWMA weighs the last samples: TCG's occasional stalls
-	# move it, and the median, much less).
-	close_to "$syn" "$CONN"
-	check_err $? "rtt_syn $syn us not within 20% of the client's connect() $CONN us"
-	close_to "$rtt" "$SRTT"
-	check_err $? "rtt $rtt us not within 20% of the client's smoothed round trip $SRTT us"
-	log_test "netem ${d} ms: veer's rtt_syn and rtt within 20% of what the client measures"
-
-	RET=0
 	if close_to "$SRTT" "$want_rtt" && close_to "$CONN" "$want_syn"; then
+		# The connection's own view: veer against the handshake time
+		# and the round trips the client measures on the same
+		# connections, smoothed the same way (an EWMA weighs the last
+		# samples: TCG's occasional stalls move it, and the median,
+		# much less).
+		close_to "$syn" "$CONN"
+		check_err $? "rtt_syn $syn us not within 20% of the client's connect() $CONN us"
+		close_to "$rtt" "$SRTT"
+		check_err $? "rtt $rtt us not within 20% of the client's smoothed round trip $SRTT us"
+		log_test "netem ${d} ms: veer's rtt_syn and rtt within 20% of what the client measures"
+
+		RET=0
 		close_to "$syn" "$want_syn"
 		check_err $? "rtt_syn $syn us not within 20% of $want_syn us"
 		close_to "$rtt" "$want_rtt"
 		check_err $? "rtt $rtt us not within 20% of $want_rtt us"
 		log_test "netem ${d} ms: veer's rtt_syn and timestamp rtt within 20% of ${d} ms + base"
 	else
-		# The guest itself does not see D + base (an overloaded TCG host
-		# stretches every wake-up): nothing to judge against.
-		log_test_skip "netem ${d} ms: veer's rtt_syn and timestamp rtt within 20% of ${d} ms + base" \
-			"the client itself measures connect $CONN us, round trip $SRTT us (smoothed): not within 20% of ${d} ms + base, the host is overloaded"
+		# The guest itself does not see D + base: an overloaded TCG
+		# host (or the debug kernel) stretches every wake-up of the
+		# client, which veer, timing packets in softirq, does not see.
+		# Then veer must lie between the network's delay and what the
+		# client sees, each with 20% of slack.
+		log_info "the client measures connect $CONN us, round trip $SRTT us (smoothed): not within 20% of ${d} ms + base, the host is overloaded"
+		[ "$syn" -ge $((want_syn * 8 / 10)) ] && [ "$syn" -le $((CONN * 12 / 10)) ]
+		check_err $? "rtt_syn $syn us not between 80% of $want_syn us and 120% of the client's $CONN us"
+		[ "$rtt" -ge $((want_rtt * 8 / 10)) ] && [ "$rtt" -le $((SRTT * 12 / 10)) ]
+		check_err $? "rtt $rtt us not between 80% of $want_rtt us and 120% of the client's $SRTT us"
+		log_test "netem ${d} ms: (overloaded host) veer's rtt_syn and rtt between ${d} ms + base and what the client measures"
 	fi
 done
 

@@ -50,6 +50,7 @@
 #
 # veer:
 #     veer_ko_loaded                veer.ko is loaded
+#     veer_debug_kernel             the guest runs the KASAN/lockdep kernel
 #     veer_load [PARAM=VAL...]      modprobe veer (or insmod $VEER_KO)
 #     veer_unload                   modprobe -r veer
 #     veer_cli                      path of the veer CLI ($VEER_CLI, the
@@ -353,6 +354,13 @@ slowwait() {
 # ---------------------------------------------------------------------------
 # veer
 # ---------------------------------------------------------------------------
+
+# The KASAN + lockdep + kmemleak guest kernel (tests/vm/build-debug-kernel.sh):
+# for tests that scale their load down there.
+veer_debug_kernel() {
+	case $(uname -r) in *-veer-debug*) return 0 ;; esac
+	return 1
+}
 
 veer_ko_loaded() {
 	[ -d /sys/module/veer ] && grep -q '^veer ' /proc/modules

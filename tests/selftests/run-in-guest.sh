@@ -11,6 +11,8 @@ if [ ! -f "$ko" ]; then
 	done | head -n1)
 fi
 export VEER_KO=$ko
+# The KASAN + lockdep kernel is several times slower per test.
+case $rel in *-veer-debug*) export VEER_TEST_TIMEOUT=${VEER_TEST_TIMEOUT:-900} ;; esac
 export VEER_DEPMOD_DIR=$top/build/vm/depmod/$rel
 export PATH=$top/build/userspace:$top/build/veerd:$PATH
 exec "$top/tests/selftests/run.sh" "$@"
