@@ -39,11 +39,16 @@
 
 static struct kmem_cache *veer_flow_cache __read_mostly;
 static struct kmem_cache *veer_prof_cache __read_mostly;
-static siphash_key_t veer_flow_hash_key __read_mostly;
+static hsiphash_key_t veer_flow_hash_key __read_mostly;
 
+/*
+ * The key comes from the wire: a keyed hash, so that nobody can aim flows
+ * at one bucket.  HalfSipHash (SipHash-1-3 on 64-bit) is the kernel's
+ * choice for hash tables: half the rounds of SipHash, on every packet.
+ */
 static u32 veer_flow_hash(const void *data, u32 len, u32 seed)
 {
-	return (u32)siphash(data, len, &veer_flow_hash_key) ^ seed;
+	return hsiphash(data, len, &veer_flow_hash_key) ^ seed;
 }
 
 static const struct rhashtable_params veer_flow_params = {
@@ -570,8 +575,14 @@ static void veer_flow_set_level(struct veer_net *vn, struct veer_flow *f,
 {
 	struct veer_flow_profile *prof = NULL, *old;
 
+	/*
+	 * The GC calls this inside its rhashtable walk, under
+	 * rcu_read_lock(): no sleeping allocation.  On failure the flow
+	 * goes without a profile; counted.
+	 */
 	if (!level) {
-		prof = kmem_cache_zalloc(veer_prof_cache, GFP_KERNEL);
+		prof = kmem_cache_zalloc(veer_prof_cache,
+					 GFP_ATOMIC | __GFP_NOWARN);
 		if (!prof)
 			veer_count(vn, VEER_STAT_FLOWS_NOMEM);
 	}

@@ -93,7 +93,10 @@ log_test "UDP timeout (3 s): record kept while conntrack has the entry, gone wit
 
 # 3. rmmod while a transfer runs.
 RET=0
-in_ns "$CLI" iperf3 -c 10.2.0.2 -t 12 -b 20M --cport 46013 >"$tmp/iperf.out" 2>&1 &
+# Long enough to outlast the wait below on the (slow) debug kernel too.
+secs=12
+veer_debug_kernel && secs=45
+in_ns "$CLI" iperf3 -c 10.2.0.2 -t $secs -b 20M --cport 46013 >"$tmp/iperf.out" 2>&1 &
 ip3=$!
 slowwait 60 sh -c "ip netns exec $RTR grep -q ' sport=46013 .* packets=[0-9][0-9][0-9]' /proc/net/veer/flows"
 check_err $? "no record for the running transfer"
