@@ -187,6 +187,25 @@ int veer_cookie_keys_rotate(struct veer_cookie_keys *ks, u32 epoch,
 }
 
 /*
+ * Makes the announced next key (veer_cookie_keys_add_next()) current, as
+ * veer_cookie_keys_rotate() does with a key given.  -ENOKEY when no next key
+ * was announced.
+ */
+int veer_cookie_keys_promote(struct veer_cookie_keys *ks)
+{
+	u32 epoch = ks->cur + 1;
+	const struct veer_cookie_key *next;
+
+	next = &ks->slot[epoch % VEER_COOKIE_KEY_SLOTS];
+	if (!next->present || next->epoch != epoch)
+		return -ENOKEY;
+	memset(&ks->slot[(epoch - 2) % VEER_COOKIE_KEY_SLOTS], 0,
+	       sizeof(ks->slot[0]));
+	ks->cur = epoch;
+	return 0;
+}
+
+/*
  * The Maglev entry of a connection that carries no affinity (no
  * timestamps): a keyed hash of the tuple, so that clients cannot aim at a
  * host, and the same on every router holding @key.

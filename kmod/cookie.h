@@ -132,6 +132,7 @@ int veer_cookie_keys_add_next(struct veer_cookie_keys *ks, u32 epoch,
 			      const u8 *raw);
 int veer_cookie_keys_rotate(struct veer_cookie_keys *ks, u32 epoch,
 			    const u8 *raw);
+int veer_cookie_keys_promote(struct veer_cookie_keys *ks);
 
 u32 veer_cookie_tuple_entry(const struct veer_cookie_key *key,
 			    const struct veer_cookie_tuple *t, u32 table_size);

@@ -16,7 +16,7 @@
 
 unsigned int veer_net_id __read_mostly;
 
-/* Services, hosts and peers alive in every namespace: a leak check. */
+/* Services, hosts, peers and key sets alive in every namespace: leak check. */
 atomic_long_t veer_live_objects = ATOMIC_LONG_INIT(0);
 
 unsigned int veer_default_flow_max = 65536;
@@ -82,7 +82,7 @@ MODULE_PARM_DESC(gue_port,
 		 "UDP port of GUE data and control, default for new namespaces (default 6080)");
 module_param_cb(objects, &veer_objects_ops, NULL, 0444);
 MODULE_PARM_DESC(objects,
-		 "Services, hosts and peers alive in all namespaces (read only)");
+		 "Services, hosts, peers and cookie key sets alive in all namespaces (read only)");
 
 const char *const veer_stat_names[__VEER_STAT_MAX] = {
 	[VEER_STAT_PACKETS]		= "packets",
@@ -226,6 +226,7 @@ static void __net_exit veer_net_exit(struct net *net)
 	veer_proc_exit(vn);
 	mutex_lock(&vn->lock);
 	veer_objects_flush(vn);
+	veer_keys_flush(vn);
 	veer_hooks_put(vn);	/* track-all may have kept them */
 	mutex_unlock(&vn->lock);
 	veer_flow_net_exit(vn);

@@ -16,6 +16,8 @@
 #include <net/genetlink.h>
 #include <linux/inetdevice.h>
 #include <net/ipv6.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
 
 #include "veer.h"
 
@@ -174,6 +176,16 @@ static const struct nla_policy veer_agg_policy[VEER_AGG_MAX + 1] = {
 	[VEER_AGG_LEASE]	= NLA_POLICY_NESTED(veer_lease_policy),
 };
 
+static const struct nla_policy veer_key_policy[VEER_KEY_MAX + 1] = {
+	[VEER_KEY_EPOCH]	= NLA_POLICY_MAX(NLA_U8, VEER_KEY_EPOCH_MAX),
+	[VEER_KEY_SECRET]	= NLA_POLICY_EXACT_LEN(VEER_KEY_LEN),
+	[VEER_KEY_ACTION]	= NLA_POLICY_MAX(NLA_U8, VEER_KEY_ACT_MAX),
+	[VEER_KEY_ROLE]		= { .type = NLA_REJECT,
+				    .reject_message = "key role is read only" },
+	[VEER_KEY_FINGERPRINT]	= { .type = NLA_REJECT,
+				    .reject_message = "key fingerprint is read only" },
+};
+
 /* Top level: which object nests each operation takes. */
 static const struct nla_policy veer_svc_req_policy[VEER_ATTR_MAX + 1] = {
 	[VEER_ATTR_SERVICE]	= { .type = NLA_NESTED },
@@ -198,6 +210,10 @@ static const struct nla_policy veer_flow_req_policy[VEER_ATTR_MAX + 1] = {
 
 static const struct nla_policy veer_agg_req_policy[VEER_ATTR_MAX + 1] = {
 	[VEER_ATTR_AGG]		= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy veer_key_req_policy[VEER_ATTR_MAX + 1] = {
+	[VEER_ATTR_KEY]		= { .type = NLA_NESTED },
 };
 
 /* ---- helpers ---- */
@@ -1928,6 +1944,208 @@ static int veer_nl_agg_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* ---- cookie keys ---- */
+
+static_assert(VEER_KEY_LEN == VEER_COOKIE_KEY_LEN);
+static_assert(VEER_KEY_EPOCH_MAX + 1 == VEER_COOKIE_KEY_SLOTS);
+
+static struct veer_keys *veer_keys_locked(struct veer_net *vn)
+{
+	return rcu_dereference_protected(vn->keys, lockdep_is_held(&vn->lock));
+}
+
+static void veer_keys_free_rcu(struct rcu_head *head)
+{
+	kfree_sensitive(container_of(head, struct veer_keys, rcu));
+	atomic_long_dec(&veer_live_objects);
+}
+
+/* Publishes @new (NULL: no keys); the old set is freed after readers. */
+static void veer_keys_replace(struct veer_net *vn, struct veer_keys *new)
+{
+	struct veer_keys *old;
+
+	old = rcu_replace_pointer(vn->keys, new, lockdep_is_held(&vn->lock));
+	if (old)
+		call_rcu(&old->rcu, veer_keys_free_rcu);
+}
+
+void veer_keys_flush(struct veer_net *vn)
+{
+	veer_keys_replace(vn, NULL);
+}
+
+/* The key of epoch @epoch of @ks when it holds it, else NULL. */
+static const struct veer_cookie_key *
+veer_keys_slot(const struct veer_cookie_keys *ks, u32 epoch)
+{
+	const struct veer_cookie_key *key;
+
+	key = &ks->slot[epoch % VEER_COOKIE_KEY_SLOTS];
+	return key->present && key->epoch == epoch ? key : NULL;
+}
+
+/*
+ * Names a key without revealing it: the low 32 bits of SipHash-2-4 of the
+ * 16 bytes "veer-fingerprint" (two little-endian words) under the key.
+ */
+static u32 veer_key_fingerprint(const struct veer_cookie_key *key)
+{
+	return (u32)siphash_2u64(0x6e69662d72656576ULL,	/* "veer-fin" */
+				 0x746e697270726567ULL,	/* "gerprint" */
+				 &key->k);
+}
+
+/*
+ * One VEER_ATTR_KEY nest per key held (previous, current, next): epoch
+ * and role; the fingerprint too in KEY_GET replies (events go to
+ * unprivileged listeners).  Never the secret.
+ */
+static int veer_fill_keys(struct sk_buff *skb, const void *obj, u32 portid,
+			  u32 seq, int flags, u8 cmd)
+{
+	static const u8 roles[] = {
+		VEER_KEY_ROLE_PREVIOUS, VEER_KEY_ROLE_CURRENT,
+		VEER_KEY_ROLE_NEXT,
+	};
+	const struct veer_keys *keys = obj;
+	const struct veer_cookie_key *key;
+	struct nlattr *nest;
+	void *hdr;
+	int i;
+
+	hdr = veer_msg_put(skb, portid, seq, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	for (i = 0; keys && i < ARRAY_SIZE(roles); i++) {
+		key = veer_keys_slot(&keys->ks, keys->ks.cur - 1 + i);
+		if (!key)
+			continue;
+		nest = nla_nest_start(skb, VEER_ATTR_KEY);
+		if (!nest ||
+		    nla_put_u8(skb, VEER_KEY_EPOCH,
+			       key->epoch & VEER_KEY_EPOCH_MAX) ||
+		    nla_put_u8(skb, VEER_KEY_ROLE, roles[i]) ||
+		    (cmd == VEER_CMD_KEY_GET &&
+		     nla_put_u32(skb, VEER_KEY_FINGERPRINT,
+				 veer_key_fingerprint(key))))
+			goto cancel;
+		nla_nest_end(skb, nest);
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int veer_key_get(struct veer_net *vn, struct genl_info *info)
+{
+	return veer_reply(info, veer_fill_keys, veer_keys_locked(vn),
+			  VEER_CMD_KEY_GET);
+}
+
+/* What a KEY_SET asks for, checked against the keys held (@old). */
+static int veer_key_set_check(struct nlattr *nest, struct nlattr **tb,
+			      u8 action, const struct veer_keys *old,
+			      struct netlink_ext_ack *extack)
+{
+	bool install = action == VEER_KEY_ACT_SET ||
+		       action == VEER_KEY_ACT_NEXT;
+	u8 epoch;
+
+	if (!install) {
+		if (tb[VEER_KEY_EPOCH] || tb[VEER_KEY_SECRET]) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[VEER_KEY_EPOCH] ?: tb[VEER_KEY_SECRET],
+					    "rotate and flush take no epoch or secret");
+			return -EINVAL;
+		}
+		if (action == VEER_KEY_ACT_ROTATE &&
+		    (!old || !veer_keys_slot(&old->ks, old->ks.cur + 1))) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "no next key to rotate to: announce one first (next)");
+			return -ENOENT;
+		}
+		return 0;
+	}
+	if (!tb[VEER_KEY_EPOCH]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "key epoch missing");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VEER_KEY_EPOCH);
+		return -EINVAL;
+	}
+	if (!tb[VEER_KEY_SECRET]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "key secret missing");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VEER_KEY_SECRET);
+		return -EINVAL;
+	}
+	if (action != VEER_KEY_ACT_NEXT)
+		return 0;
+	if (!old) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "no current key: set one before announcing the next");
+		return -ENOENT;
+	}
+	epoch = nla_get_u8(tb[VEER_KEY_EPOCH]);
+	if (epoch != ((old->ks.cur + 1) & VEER_KEY_EPOCH_MAX)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VEER_KEY_EPOCH],
+				    "epoch clash: the next key's epoch must be the current one plus 1 (mod 4)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int veer_key_set(struct veer_net *vn, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *nest = info->attrs[VEER_ATTR_KEY];
+	struct nlattr *tb[VEER_KEY_MAX + 1];
+	struct veer_keys *old, *new = NULL;
+	u8 action = VEER_KEY_ACT_SET;
+	const u8 *raw;
+	int err;
+
+	err = veer_parse_nest(info->attrs, VEER_ATTR_KEY, tb, VEER_KEY_MAX,
+			      veer_key_policy, extack, "key missing");
+	if (err)
+		return err;
+	if (tb[VEER_KEY_ACTION])
+		action = nla_get_u8(tb[VEER_KEY_ACTION]);
+	old = veer_keys_locked(vn);
+	err = veer_key_set_check(nest, tb, action, old, extack);
+	if (err)
+		return err;
+
+	if (action != VEER_KEY_ACT_FLUSH) {
+		/* Heap to heap: the secret is never copied to the stack. */
+		new = kmalloc(sizeof(*new), GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+		raw = tb[VEER_KEY_SECRET] ? nla_data(tb[VEER_KEY_SECRET]) : NULL;
+		if (action == VEER_KEY_ACT_SET)
+			veer_cookie_keys_init(&new->ks,
+					      nla_get_u8(tb[VEER_KEY_EPOCH]),
+					      raw);
+		else
+			new->ks = old->ks;
+		if (action == VEER_KEY_ACT_NEXT)
+			err = veer_cookie_keys_add_next(&new->ks,
+							new->ks.cur + 1, raw);
+		else if (action == VEER_KEY_ACT_ROTATE)
+			err = veer_cookie_keys_promote(&new->ks);
+		/* Checked above: cannot fail. */
+		if (WARN_ON_ONCE(err)) {
+			kfree_sensitive(new);
+			return err;
+		}
+		atomic_long_inc(&veer_live_objects);
+	}
+	veer_keys_replace(vn, new);
+	veer_changed(vn);
+	veer_event(vn, veer_fill_keys, new, VEER_CMD_KEY_SET);
+	return 0;
+}
+
 /* ---- dispatch ---- */
 
 typedef int (*veer_handler)(struct veer_net *vn, struct genl_info *info);
@@ -1952,6 +2170,8 @@ static const veer_handler veer_handlers[__VEER_CMD_MAX] = {
 	[VEER_CMD_FLOW_SET]	= veer_flow_set,
 	[VEER_CMD_AGG_GET]	= veer_agg_get,
 	[VEER_CMD_AGG_SET]	= veer_agg_set,
+	[VEER_CMD_KEY_SET]	= veer_key_set,
+	[VEER_CMD_KEY_GET]	= veer_key_get,
 };
 
 static int veer_nl_doit(struct sk_buff *skb, struct genl_info *info)
@@ -2164,6 +2384,13 @@ static const struct genl_ops veer_ops[] = {
 		.flags = VEER_ADMIN,
 	},
 	VEER_OP(VEER_CMD_AGG_SET, veer_agg_req_policy, VEER_ADMIN),
+	VEER_OP(VEER_CMD_KEY_SET, veer_key_req_policy, VEER_ADMIN),
+	{
+		/* Metadata only, but of the cluster's secret: admin. */
+		.cmd = VEER_CMD_KEY_GET,
+		.doit = veer_nl_doit,
+		.flags = VEER_ADMIN,
+	},
 };
 
 static struct genl_family veer_family __ro_after_init = {

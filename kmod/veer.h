@@ -25,6 +25,8 @@
 #include <net/netns/generic.h>
 #include <uapi/linux/veer.h>
 
+#include "cookie.h"
+
 /* Per-object traffic counters, one copy per CPU. */
 struct veer_obj_stats {
 	u64_stats_t packets;
@@ -221,6 +223,16 @@ struct veer_agg {
 	struct veer_lease lease;
 };
 
+/*
+ * The SYN cookie keys of a namespace, as published to the packet path:
+ * replaced whole under veer_net->lock (never changed in place), read under
+ * RCU, freed with kfree_sensitive() after a grace period (netlink.c).
+ */
+struct veer_keys {
+	struct rcu_head rcu;
+	struct veer_cookie_keys ks;
+};
+
 /* Namespace counters, one copy per CPU, summed on read (like SNMP MIBs). */
 struct veer_pcpu_counters {
 	unsigned long c[__VEER_STAT_MAX];
@@ -238,6 +250,8 @@ struct veer_net {
 	bool hooks_on;
 	/* Bumped on every change; dumps compare it to flag NLM_F_DUMP_INTR. */
 	unsigned int gen;
+	/* Cookie keys: NULL when none; rcu_dereference() on the packet path. */
+	struct veer_keys __rcu *keys;
 
 	struct veer_pcpu_counters __percpu *counters;
 	struct proc_dir_entry *proc_dir;
@@ -359,6 +373,9 @@ void veer_agg_put(struct veer_agg *a);
 /* netlink.c: flow events, rate-limited; callable from softirq. */
 void veer_flow_event(struct veer_net *vn, const struct veer_flow *f,
 		     enum veer_flow_event ev);
+
+/* netlink.c: forgets the cookie keys (namespace exit); under vn->lock. */
+void veer_keys_flush(struct veer_net *vn);
 
 /* netlink.c */
 int veer_netlink_init(void);

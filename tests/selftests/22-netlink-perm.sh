@@ -93,15 +93,17 @@ with tap.subtest("root: service, host, peer and config set up") as t:
 root_view = root.snapshot()
 
 # Reads that need CAP_NET_ADMIN too: flows and aggregates name clients
-# (Documentation/flows.md).
+# (Documentation/flows.md), and they dump; the cookie keys' metadata
+# (Documentation/cookies.md, no dump).
 ADMIN_READS = {"flow_get", "agg_get"}
-with tap.subtest("the family marks NEW/DEL/SET (and the flow and aggregate "
-                 "reads) admin-only, with GENL_UNS_ADMIN_PERM") as t:
+ADMIN_GETS = ADMIN_READS | {"key_get"}
+with tap.subtest("the family marks NEW/DEL/SET (and the flow, aggregate "
+                 "and key reads) admin-only, with GENL_UNS_ADMIN_PERM") as t:
     for cmd, fl in sorted(root.family.ops.items()):
         name = V.CMD_NAMES.get(cmd, str(cmd))
         admin = bool(fl & (V.GENL_ADMIN_PERM | V.GENL_UNS_ADMIN_PERM))
         want = name.rsplit("_", 1)[-1] in ("new", "del", "set") or \
-            name in ADMIN_READS
+            name in ADMIN_GETS
         t.eq(admin, want, "%s (flags 0x%x) admin-only" % (name, fl))
         if admin:
             t.check(fl & V.GENL_UNS_ADMIN_PERM and
@@ -127,6 +129,9 @@ MUTATING = {
     "peer_del": [PEER(addr4="10.2.0.1")],
     "peer_set": [PEER(addr4="10.2.0.1", role=1)],
     "config_set": [CONFIG(node_id=6)],
+    "key_set": [V.a_nest(V.VEER_ATTR_KEY,
+                         V.attrs_of("veer_key_attr", epoch=1,
+                                    secret=bytes(range(16))))],
 }
 
 

@@ -123,8 +123,10 @@ for c, fl in sorted(raw_ops.items()):
     if bool(fl & DUMP) != (name in ("service_get", "host_get", "peer_get",
                                     "flow_get", "agg_get")):
         errs.append("%s (0x%x): dumpit %s" % (name, fl, bool(fl & DUMP)))
-    # Flows and aggregates name clients: reading them is privileged too.
-    admin = verb in ("new", "del", "set") or name in ("flow_get", "agg_get")
+    # Flows and aggregates name clients, keys are the cluster's secret:
+    # reading them is privileged too.
+    admin = verb in ("new", "del", "set") or name in ("flow_get", "agg_get",
+                                                      "key_get")
     if bool(fl & V.GENL_UNS_ADMIN_PERM) != admin:
         errs.append("%s (0x%x): GENL_UNS_ADMIN_PERM" % (name, fl))
     if fl & V.GENL_ADMIN_PERM:

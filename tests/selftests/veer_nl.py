@@ -258,7 +258,10 @@ ATTR_TYPES = {
         "PEER": "nest:veer_peer_attr", "CONFIG": "nest:veer_cfg_attr",
         "STATS": "nest:veer_stat", "PAD": "pad",
         "FLOW": "nest:veer_flow_attr", "AGG": "nest:veer_agg_attr",
-        "EVENT": "u8"}),
+        "EVENT": "u8", "KEY": "nest:veer_key_attr"}),
+    "veer_key_attr": ("VEER_KEY_", {
+        "EPOCH": "u8", "SECRET": "binary", "ACTION": "u8", "ROLE": "u8",
+        "FINGERPRINT": "u32"}),
     "veer_svc_attr": ("VEER_SVC_", {
         "NAME": "str", "ID": "u32", "ADDR4": "in4", "ADDR6": "in6",
         "PREFIX_LEN": "u8", "PROTO": "u8", "PORT": "be16", "FLAGS": "u32",

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "objects.h"
@@ -1027,12 +1029,126 @@ static void test_config_granularity(void **state)
 	}
 }
 
+/* Writes @text to a new file of mode @mode; its path in @path. */
+static void key_file(char *path, const char *text, mode_t mode)
+{
+	int fd;
+
+	strcpy(path, "/tmp/veer-test-key.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+static void test_key(void **state)
+{
+	static const char *const hex = "000102030405060708090a0B0c0D0e0F";
+	struct key_args k;
+	char path[64], line[256];
+	uint8_t out[VEER_KEY_LEN];
+	char **argv;
+	int argc, i;
+
+	(void)state;
+	snprintf(line, sizeof(line), "epoch 3 secret %s", hex);
+	argc = split(line, &argv);
+	assert_int_equal(parse_key_set(argc, argv, &k), ARG_OK);
+	assert_int_equal(k.action, VEER_KEY_ACT_SET);
+	assert_int_equal(k.epoch, 3);
+	for (i = 0; i < VEER_KEY_LEN; i++)
+		assert_int_equal(k.secret[i], i);
+	snprintf(line, sizeof(line), "secret %s next epoch 0", hex);
+	argc = split(line, &argv);
+	assert_int_equal(parse_key_set(argc, argv, &k), ARG_OK);
+	assert_int_equal(k.action, VEER_KEY_ACT_NEXT);
+	assert_int_equal(k.epoch, 0);
+	assert_no_err();
+
+	/* Bad secrets: the message never repeats the secret. */
+	assert_int_equal(get_key_hex("00010203040506070809Oa0b0c0d0e0f", out),
+			 -1);
+	assert_err("veer: invalid secret: not hexadecimal (character 21)");
+	assert_int_equal(get_key_hex("0x0102030405060708090a0b0c0d0e0f", out),
+			 -1);
+	assert_err("veer: invalid secret: not hexadecimal (character 2)");
+	assert_int_equal(get_key_hex("000102030405060708090a0b0c0d0e0", out),
+			 -1);
+	assert_err("veer: invalid secret: an odd number of hex digits (31)");
+	assert_int_equal(get_key_hex("000102030405060708090a0b0c0d0e0f1", out),
+			 -1);
+	assert_err("veer: invalid secret: an odd number of hex digits (33)");
+	assert_int_equal(get_key_hex("000102030405060708090a0b0c0d0e", out),
+			 -1);
+	assert_err("veer: invalid secret: 15 bytes, want 16 (32 hex digits)");
+	assert_int_equal(get_key_hex("000102030405060708090a0b0c0d0e0f10",
+				     out), -1);
+	assert_err("veer: invalid secret: 17 bytes, want 16 (32 hex digits)");
+	assert_int_equal(get_key_hex("", out), -1);
+	assert_err("veer: invalid secret: 0 bytes, want 16 (32 hex digits)");
+	assert_int_equal(get_key_hex(" 000102030405060708090a0b0c0d0e0f", out),
+			 -1);
+	assert_err("veer: invalid secret: not hexadecimal (character 1)");
+
+	/* The grammar. */
+	argc = split("epoch 4 secret 000102030405060708090a0b0c0d0e0f",
+		     &argv);
+	assert_int_equal(parse_key_set(argc, argv, &k), ARG_BAD);
+	assert_err("veer: invalid epoch \"4\" (a number from 0 to 3)");
+	argc = split("epoch 1", &argv);
+	assert_int_equal(parse_key_set(argc, argv, &k), ARG_USAGE);
+	assert_err("veer: key set: \"secret\" is required");
+	argc = split("secret 000102030405060708090a0b0c0d0e0f", &argv);
+	assert_int_equal(parse_key_set(argc, argv, &k), ARG_USAGE);
+	assert_err("veer: key set: \"epoch\" is required");
+	argc = split("epoch 1 secret", &argv);
+	assert_int_equal(parse_key_set(argc, argv, &k), ARG_BAD);
+	assert_err("veer: missing value after \"secret\"");
+	argc = split("epoch 1 secret 000102030405060708090a0b0c0d0e0f "
+		     "secret-file /x", &argv);
+	assert_int_equal(parse_key_set(argc, argv, &k), ARG_BAD);
+	assert_err("veer: duplicate argument \"secret-file\"");
+	argc = split("epoch 1 next next", &argv);
+	assert_int_equal(parse_key_set(argc, argv, &k), ARG_BAD);
+	assert_err("veer: duplicate argument \"next\"");
+	argc = split("epoch 1 current", &argv);
+	assert_int_equal(parse_key_set(argc, argv, &k), ARG_USAGE);
+	assert_err("veer: unknown argument \"current\"");
+	argc = split("help", &argv);
+	assert_int_equal(parse_key_set(argc, argv, &k), ARG_HELP);
+
+	/* From a file: a final newline is fine; others may not read it. */
+	key_file(path, "000102030405060708090a0b0c0d0e0f\n", 0600);
+	assert_int_equal(get_key_file(path, out), 0);
+	assert_int_equal(out[15], 15);
+	assert_no_err();
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(get_key_file(path, out), -1);
+	snprintf(line, sizeof(line),
+		 "veer: secret file %s is readable by every user: the key would be no secret (chmod o-r %s)\n",
+		 path, path);
+	assert_string_equal(errors(), line);
+	unlink(path);
+	key_file(path, "000102030405060708090a0b0c0d0e0f0\n", 0640);
+	assert_int_equal(get_key_file(path, out), -1);
+	assert_err("veer: invalid secret: an odd number of hex digits (33)");
+	unlink(path);
+	assert_int_equal(get_key_file(path, out), -1);
+	snprintf(line, sizeof(line),
+		 "veer: cannot open secret file %s: No such file or directory\n",
+		 path);
+	assert_string_equal(errors(), line);
+	assert_int_equal(get_key_file("/tmp", out), -1);
+	assert_err("veer: secret file /tmp is not a regular file");
+}
+
 static void test_usage_texts(void **state)
 {
 	void (*const usages[])(FILE *) = {
 		usage_main, usage_service, usage_host, usage_peer,
 		usage_config, usage_stats, usage_monitor, usage_flow,
-		usage_aggregate,
+		usage_aggregate, usage_key,
 	};
 	size_t i, len;
 	char *buf;
@@ -1075,6 +1191,7 @@ int main(void)
 		cmocka_unit_test(test_flow_lease),
 		cmocka_unit_test(test_agg_key),
 		cmocka_unit_test(test_config_granularity),
+		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_usage_texts),
 	};
 

@@ -387,8 +387,24 @@ static void test_rotation(void **state)
 		assert_int_equal(check(&ks, &a, TABLE, MINUTE, &info), 0);
 		assert_int_equal(info.epoch, 10);
 		/* And still makes cookies with 9. */
+		make(&ks, &s, TABLE, MINUTE, &sa8);
+		assert_int_equal(sa8.epoch, 9);
+
+		/*
+		 * Promoting the announced key (netlink's rotate): 10 makes
+		 * cookies, 9's still check, 8 is forgotten; no next, no
+		 * promotion.
+		 */
+		assert_int_equal(veer_cookie_keys_promote(&ks), 0);
+		assert_int_equal(ks.cur, 10);
 		make(&ks, &s, TABLE, MINUTE, &sb);
-		assert_int_equal(sb.epoch, 9);
+		assert_int_equal(sb.epoch, 10);
+		ack_of(&a, &s, &sa8);
+		assert_int_equal(check(&ks, &a, TABLE, MINUTE, &info), 0);
+		assert_int_equal(info.epoch, 9);
+		assert_false(ks.slot[8 % VEER_COOKIE_KEY_SLOTS].present);
+		assert_int_equal(veer_cookie_keys_promote(&ks), -ENOKEY);
+		assert_int_equal(ks.cur, 10);
 	}
 
 	/* Epochs wrap. */

@@ -20,16 +20,18 @@
  *   peer     another router of the cluster, identified by its address.
  *   config   the namespace's global knobs (one object, always present).
  *   stats    the namespace's counters (read only).
+ *   key      the SYN cookie keys (KEY_SET / KEY_GET only; see below).
  *
  * Commands
  * --------
  * Every object has NEW / DEL / SET / GET.  Requests carry one nest per
  * object (VEER_ATTR_SERVICE, VEER_ATTR_HOST, ...).  NEW, DEL and SET need
  * CAP_NET_ADMIN in the namespace's user namespace, and so do FLOW_GET and
- * AGG_GET (flows name clients) and joining the "flows" group.  GET with NLM_F_DUMP dumps
- * every object (hosts: of one service when VEER_ATTR_SERVICE names one, else
- * of all services); dumps are consistency-checked (NLM_F_DUMP_INTR is set when
- * the objects changed during the dump).
+ * AGG_GET (flows name clients), KEY_GET and joining the "flows" group.
+ * GET with NLM_F_DUMP dumps every object (hosts: of one service when
+ * VEER_ATTR_SERVICE names one, else of all services); dumps are
+ * consistency-checked (NLM_F_DUMP_INTR is set when the objects changed
+ * during the dump).
  *
  * NEW fails with EEXIST when the object exists, DEL and SET with ENOENT when
  * it does not.  Every rejection carries an extack message.  Unknown
@@ -67,6 +69,8 @@
 #define VEER_SERVICES_MAX	1024	/* per namespace */
 #define VEER_HOSTS_MAX		256	/* per service */
 #define VEER_PEERS_MAX		64	/* per namespace */
+#define VEER_KEY_LEN		16	/* bytes of a cookie key's secret */
+#define VEER_KEY_EPOCH_MAX	3	/* epochs are 0..3, the 2 bits of a cookie */
 
 enum veer_cmd {
 	VEER_CMD_UNSPEC,
@@ -90,6 +94,8 @@ enum veer_cmd {
 	VEER_CMD_AGG_GET,	/* one aggregate by level and key, or dump */
 	VEER_CMD_AGG_SET,	/* set an aggregate's lease (admin) */
 	VEER_CMD_FLOW_EVENT,	/* notification only: VEER_ATTR_EVENT + flow */
+	VEER_CMD_KEY_SET,	/* install, rotate or flush cookie keys (admin) */
+	VEER_CMD_KEY_GET,	/* the keys' epochs, roles, fingerprints (admin) */
 
 	__VEER_CMD_MAX,
 	VEER_CMD_MAX = __VEER_CMD_MAX - 1
@@ -107,6 +113,7 @@ enum veer_attr {
 	VEER_ATTR_FLOW,		/* nest, enum veer_flow_attr */
 	VEER_ATTR_AGG,		/* nest, enum veer_agg_attr */
 	VEER_ATTR_EVENT,	/* u8, enum veer_flow_event */
+	VEER_ATTR_KEY,		/* nest, enum veer_key_attr (multi in replies) */
 
 	__VEER_ATTR_MAX,
 	VEER_ATTR_MAX = __VEER_ATTR_MAX - 1
@@ -432,6 +439,71 @@ enum veer_agg_attr {
 
 	__VEER_AGG_MAX,
 	VEER_AGG_MAX = __VEER_AGG_MAX - 1
+};
+
+/*
+ * SYN cookie keys (Documentation/cookies.md, "Keys").  The key is the
+ * cluster's: every router holds the same ones, so a cookie made by one is
+ * valid on all.  A namespace holds up to three: the current key (makes and
+ * checks cookies), the previous one (checks cookies made before the last
+ * rotation) and the next one (announced before a rotation; checks cookies
+ * of routers that rotated first).  An epoch is 0..3 (what a cookie carries);
+ * the next key's is the current one's plus 1, modulo 4.
+ *
+ * KEY_SET carries one VEER_ATTR_KEY nest whose VEER_KEY_ACTION says what to
+ * do (default VEER_KEY_ACT_SET):
+ *
+ *   SET     EPOCH and SECRET required: this key becomes the only one, current.
+ *           The first install, or a reset: cookies made under the keys it
+ *           drops fail.  Never used to rotate.
+ *   NEXT    EPOCH and SECRET required: announce the next key.  ENOENT without
+ *           a current key; EINVAL (an epoch clash) unless EPOCH is the
+ *           current one plus 1 (mod 4).  Replaces a next key announced before.
+ *   ROTATE  nothing else: the next key becomes current, the current one
+ *           previous, the previous one is forgotten.  ENOENT without a next
+ *           key.  Handshakes in flight survive one rotation: rotate no more
+ *           often than a cookie lives (two minutes).
+ *   FLUSH   nothing else: forget every key (cookies can no longer be made
+ *           or checked).
+ *
+ * The secret is write only: no reply, dump or event ever carries it.
+ * KEY_GET (no attributes, CAP_NET_ADMIN like KEY_SET) answers with one
+ * VEER_ATTR_KEY nest per key held: EPOCH, ROLE and FINGERPRINT, the low 32
+ * bits of SipHash-2-4 of the 16 bytes "veer-fingerprint" under the key (its
+ * 16 bytes read as two little-endian words, as for cookies): equal on
+ * routers holding the same key, and not the key.  Every successful KEY_SET
+ * is announced on the events group as a KEY_SET message with one nest per
+ * key held afterwards: EPOCH and ROLE only (no nest after a flush).
+ */
+enum veer_key_action {
+	VEER_KEY_ACT_SET,	/* install as the only, current key */
+	VEER_KEY_ACT_NEXT,	/* announce the next key */
+	VEER_KEY_ACT_ROTATE,	/* next becomes current, current previous */
+	VEER_KEY_ACT_FLUSH,	/* forget every key */
+
+	__VEER_KEY_ACT_MAX,
+	VEER_KEY_ACT_MAX = __VEER_KEY_ACT_MAX - 1
+};
+
+enum veer_key_role {
+	VEER_KEY_ROLE_CURRENT,
+	VEER_KEY_ROLE_PREVIOUS,
+	VEER_KEY_ROLE_NEXT,
+
+	__VEER_KEY_ROLE_MAX,
+	VEER_KEY_ROLE_MAX = __VEER_KEY_ROLE_MAX - 1
+};
+
+enum veer_key_attr {
+	VEER_KEY_UNSPEC,
+	VEER_KEY_EPOCH,		/* u8, 0..VEER_KEY_EPOCH_MAX */
+	VEER_KEY_SECRET,	/* binary, VEER_KEY_LEN bytes (write only) */
+	VEER_KEY_ACTION,	/* u8, enum veer_key_action (request only) */
+	VEER_KEY_ROLE,		/* u8, enum veer_key_role (read only) */
+	VEER_KEY_FINGERPRINT,	/* u32, of the key (read only, KEY_GET) */
+
+	__VEER_KEY_MAX,
+	VEER_KEY_MAX = __VEER_KEY_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_VEER_H */

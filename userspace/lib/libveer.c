@@ -322,6 +322,13 @@ static const struct nla_policy top_policy[VEER_ATTR_MAX + 1] = {
 	[VEER_ATTR_FLOW] = P_NEST,
 	[VEER_ATTR_AGG] = P_NEST,
 	[VEER_ATTR_EVENT] = P_U8,
+	[VEER_ATTR_KEY] = P_NEST,
+};
+
+static const struct nla_policy key_policy[VEER_KEY_MAX + 1] = {
+	[VEER_KEY_EPOCH] = P_U8,
+	[VEER_KEY_ROLE] = P_U8,
+	[VEER_KEY_FINGERPRINT] = P_U32,
 };
 
 static const struct nla_policy svc_policy[VEER_SVC_MAX + 1] = {
@@ -1201,6 +1208,9 @@ struct req_ctx {
 	void *arg;
 };
 
+/* The reply being decoded, for reply_fns that walk repeated attributes. */
+static __thread struct nlmsghdr *reply_nlh;
+
 static int cb_seq_check(struct nl_msg *msg, void *arg)
 {
 	struct req_ctx *ctx = arg;
@@ -1228,7 +1238,9 @@ static int cb_valid(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	}
 	if (ctx->fn) {
+		reply_nlh = nlh;
 		err = ctx->fn(tb, ctx->arg);
+		reply_nlh = NULL;
 		if (err < 0) {
 			if (err == -EBADMSG)
 				set_err(ctx->h->errmsg, err,
@@ -1301,8 +1313,25 @@ static int cb_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
  * Send msg (freed here) and process replies until the ack, the error or the
  * end of the dump.  Returns 0 or a negative errno.
  */
+static int transact_msg(struct veer_handle *h, struct nl_msg *msg,
+			reply_fn fn, void *arg, bool *intr, bool wipe);
+
 static int transact(struct veer_handle *h, struct nl_msg *msg, reply_fn fn,
 		    void *arg, bool *intr)
+{
+	return transact_msg(h, msg, fn, arg, intr, false);
+}
+
+/* Frees msg; wipe: its bytes first (it holds a secret). */
+static void msg_free(struct nl_msg *msg, bool wipe)
+{
+	if (wipe)
+		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
+	nlmsg_free(msg);
+}
+
+static int transact_msg(struct veer_handle *h, struct nl_msg *msg,
+			reply_fn fn, void *arg, bool *intr, bool wipe)
 {
 	struct req_ctx ctx = {
 		.h = h, .pending = true, .fn = fn, .arg = arg,
@@ -1315,19 +1344,19 @@ static int transact(struct veer_handle *h, struct nl_msg *msg, reply_fn fn,
 	 * as its own replies (and lose it).
 	 */
 	if (h->busy) {
-		nlmsg_free(msg);
+		msg_free(msg, wipe);
 		return set_err(h->errmsg, -EBUSY,
 			       "the handle is busy with a dump: use another handle");
 	}
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
-		nlmsg_free(msg);
+		msg_free(msg, wipe);
 		return set_err(h->errmsg, -ENOMEM, "out of memory");
 	}
 	h->busy = true;
 	err = nl_send_auto(h->sk, msg);
 	ctx.seq = nlmsg_hdr(msg)->nlmsg_seq;
-	nlmsg_free(msg);
+	msg_free(msg, wipe);
 	if (err < 0) {
 		err = nlerr_to_errno(err);
 		set_err(h->errmsg, err, "cannot send the request: %s",
@@ -1800,6 +1829,75 @@ int veer_stats_get(struct veer_handle *h, struct veer_stats *out)
 	if (!msg)
 		return set_err(h->errmsg, -ENOMEM, "out of memory");
 	return get_one(h, msg, stats_reply, &v, out);
+}
+
+/* ---- cookie keys ------------------------------------------------------- */
+
+int veer_key_set(struct veer_handle *h, unsigned int action, uint8_t epoch,
+		 const uint8_t *secret)
+{
+	bool install = action == VEER_KEY_ACT_SET ||
+		       action == VEER_KEY_ACT_NEXT;
+	struct nlattr *nest;
+	struct nl_msg *msg;
+
+	h->errmsg[0] = '\0';
+	if (action > VEER_KEY_ACT_MAX)
+		return set_err(h->errmsg, -EINVAL, "unknown key action %u",
+			       action);
+	if (install && !secret)
+		return set_err(h->errmsg, -EINVAL, "no secret given");
+	msg = new_msg(h, VEER_CMD_KEY_SET, NLM_F_ACK);
+	if (!msg)
+		return set_err(h->errmsg, -ENOMEM, "out of memory");
+	nest = nla_nest_start(msg, VEER_ATTR_KEY);
+	if (!nest || nla_put_u8(msg, VEER_KEY_ACTION, (uint8_t)action) < 0 ||
+	    (install &&
+	     (nla_put_u8(msg, VEER_KEY_EPOCH, epoch) < 0 ||
+	      nla_put(msg, VEER_KEY_SECRET, VEER_KEY_LEN, secret) < 0))) {
+		msg_free(msg, true);
+		return set_err(h->errmsg, -EMSGSIZE, "request too large");
+	}
+	nla_nest_end(msg, nest);
+	return transact_msg(h, msg, NULL, NULL, NULL, true);
+}
+
+static int keys_reply(struct nlattr **tb, void *arg)
+{
+	struct nlattr *ktb[VEER_KEY_MAX + 1];
+	struct veer_keys *out = arg;
+	struct veer_key *k;
+	struct nlattr *a;
+	int rem;
+
+	/* The VEER_ATTR_KEY nests repeat: tb holds the last; walk them all. */
+	(void)tb;
+	nlmsg_for_each_attr(a, reply_nlh, GENL_HDRLEN, rem) {
+		if (nla_type(a) != VEER_ATTR_KEY)
+			continue;
+		if (out->n >= VEER_KEYS_MAX ||
+		    nla_parse_nested(ktb, VEER_KEY_MAX, a, key_policy) < 0 ||
+		    !ktb[VEER_KEY_EPOCH] || !ktb[VEER_KEY_ROLE])
+			return -EBADMSG;
+		k = &out->key[out->n++];
+		k->epoch = nla_get_u8(ktb[VEER_KEY_EPOCH]);
+		k->role = nla_get_u8(ktb[VEER_KEY_ROLE]);
+		k->fingerprint = ktb[VEER_KEY_FINGERPRINT] ?
+				 nla_get_u32(ktb[VEER_KEY_FINGERPRINT]) : 0;
+	}
+	return 0;
+}
+
+int veer_key_get(struct veer_handle *h, struct veer_keys *out)
+{
+	struct nl_msg *msg;
+
+	h->errmsg[0] = '\0';
+	memset(out, 0, sizeof(*out));
+	msg = new_msg(h, VEER_CMD_KEY_GET, NLM_F_ACK);
+	if (!msg)
+		return set_err(h->errmsg, -ENOMEM, "out of memory");
+	return transact(h, msg, keys_reply, out, NULL);
 }
 
 /* ---- flows ------------------------------------------------------------- */

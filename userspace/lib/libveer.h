@@ -362,6 +362,23 @@ struct veer_event {
 };
 
 /*
+ * SYN cookie keys (uapi: "SYN cookie keys").  What KEY_GET tells of one key
+ * held: never the secret.
+ */
+struct veer_key {
+	uint8_t epoch;			/* 0..VEER_KEY_EPOCH_MAX */
+	uint8_t role;			/* enum veer_key_role */
+	uint32_t fingerprint;		/* see the uapi header */
+};
+
+#define VEER_KEYS_MAX	3		/* previous, current, next */
+
+struct veer_keys {
+	unsigned int n;
+	struct veer_key key[VEER_KEYS_MAX];
+};
+
+/*
  * Callbacks of dumps and of the monitor: return 0 to continue; any other
  * value stops the walk and is returned by the calling function.
  */
@@ -424,6 +441,17 @@ int veer_config_get(struct veer_handle *h, struct veer_config *out);
 int veer_config_set(struct veer_handle *h, const struct veer_config *cfg);
 
 int veer_stats_get(struct veer_handle *h, struct veer_stats *out);
+
+/*
+ * Cookie keys.  action: enum veer_key_action.  VEER_KEY_ACT_SET and _NEXT
+ * need epoch (0..VEER_KEY_EPOCH_MAX) and secret (VEER_KEY_LEN bytes); ROTATE
+ * and FLUSH take neither (epoch ignored, secret NULL).  The request's buffer
+ * is wiped once sent.  Needs CAP_NET_ADMIN, as veer_key_get() does.
+ */
+int veer_key_set(struct veer_handle *h, unsigned int action, uint8_t epoch,
+		 const uint8_t *secret);
+/* The keys held: previous, current, next (those present), in that order. */
+int veer_key_get(struct veer_handle *h, struct veer_keys *out);
 
 /*
  * Flows (CAP_NET_ADMIN, dumps included: flows name clients).
@@ -494,6 +522,9 @@ const char *veer_encap_name(unsigned int v);
 int veer_encap_parse(const char *s);
 const char *veer_peer_role_name(unsigned int v);
 int veer_peer_role_parse(const char *s);
+/* Key roles: "current", "previous", "next". */
+const char *veer_key_role_name(unsigned int v);
+int veer_key_role_parse(const char *s);
 const char *veer_proto_name(unsigned int v);	/* "tcp", "udp" */
 int veer_proto_parse(const char *s);
 /* Granularity levels: "flow", "session", "app", "subnet". */

@@ -136,6 +136,12 @@ _Static_assert(ARRAY_SIZE(stat_names) >= VEER_STAT_MAX + 1,
 _Static_assert(VEER_STAT_PAD == 15, "enum veer_stat was renumbered");
 _Static_assert(VEER_STAT_MAX < 64, "struct veer_stats.present is 64 bits");
 
+static const char *const key_role_names[] = {
+	[VEER_KEY_ROLE_CURRENT] = "current",
+	[VEER_KEY_ROLE_PREVIOUS] = "previous",
+	[VEER_KEY_ROLE_NEXT] = "next",
+};
+
 static const char *const action_names[] = {
 	[VEER_ACT_ADD] = "add",
 	[VEER_ACT_DEL] = "del",
@@ -165,6 +171,7 @@ NAMES(cookie_mode, cookie_names)
 NAMES(host_state, state_names)
 NAMES(encap, encap_names)
 NAMES(peer_role, role_names)
+NAMES(key_role, key_role_names)
 NAMES(level, level_names)
 NAMES(flow_event, flow_event_names)
 NAMES(tcp_state, tcp_state_names)

@@ -736,6 +736,48 @@ int parse_agg_lease(int argc, char **argv, struct veer_agg *key, char *service,
 	return parse_agg_words(argc, argv, "lease", key, service, l);
 }
 
+/* ---- key ----------------------------------------------------------------- */
+
+int parse_key_set(int argc, char **argv, struct key_args *k)
+{
+	unsigned int seen = 0;
+	enum { K_EPOCH = 1, K_SECRET = 2, K_NEXT = 4 };
+
+	memset(k, 0, sizeof(*k));
+	k->action = VEER_KEY_ACT_SET;
+	for (; argc > 0; argc--, argv++) {
+		const char *kw = *argv;
+
+		if (!strcmp(kw, "epoch")) {
+			NEXT_ARG();
+			ONCE(seen, K_EPOCH);
+			if (get_u8(kw, *argv, 0, VEER_KEY_EPOCH_MAX,
+				   &k->epoch) < 0)
+				return ARG_BAD;
+		} else if (!strcmp(kw, "secret") ||
+			   !strcmp(kw, "secret-file")) {
+			NEXT_ARG();
+			ONCE(seen, K_SECRET);
+			if (!strcmp(kw, "secret-file") ?
+			    get_key_file(*argv, k->secret) < 0 :
+			    get_key_hex(*argv, k->secret) < 0)
+				return ARG_BAD;
+		} else if (!strcmp(kw, "next")) {
+			ONCE(seen, K_NEXT);
+			k->action = VEER_KEY_ACT_NEXT;
+		} else if (is_help(kw)) {
+			return ARG_HELP;
+		} else {
+			return unknown(kw);
+		}
+	}
+	if (!(seen & K_EPOCH))
+		return missing("key", "set", "epoch");
+	if (!(seen & K_SECRET))
+		return missing("key", "set", "secret");
+	return ARG_OK;
+}
+
 int parse_no_args(const char *what, int argc, char **argv)
 {
 	(void)what;
@@ -999,6 +1041,28 @@ void print_config(const struct veer_config *c)
 	print_config_fields(c);
 	close_json_object();
 	print_nl();
+}
+
+void print_keys(const struct veer_keys *ks)
+{
+	char nbuf[16], fp[16];
+	unsigned int i;
+
+	open_json_array(NULL);
+	for (i = 0; i < ks->n; i++) {
+		const struct veer_key *k = &ks->key[i];
+
+		open_json_object(NULL);
+		print_uint(PRINT_ANY, "epoch", "epoch", k->epoch);
+		print_string(PRINT_ANY, "role", "role",
+			     enum_str(veer_key_role_name(k->role), k->role,
+				      nbuf, sizeof(nbuf)));
+		snprintf(fp, sizeof(fp), "%08x", k->fingerprint);
+		print_string(PRINT_ANY, "fingerprint", "fingerprint", fp);
+		close_json_object();
+		print_nl();
+	}
+	close_json_array();
 }
 
 void print_stats(const struct veer_stats *st)
@@ -1384,8 +1448,8 @@ void usage_main(FILE *f)
 	fputs(
 "Usage: veer [ OPTIONS ] OBJECT { COMMAND | help }\n"
 "       veer help\n"
-"Where: OBJECT := { service | host | peer | flow | aggregate | config |\n"
-"                   stats | monitor | policy | predict }\n"
+"Where: OBJECT := { service | host | peer | key | flow | aggregate |\n"
+"                   config | stats | monitor | policy | predict }\n"
 "       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
 "                    -V[ersion] | -h[elp] }\n"
 "Try \"veer OBJECT help\" for the commands of each object.\n", f);
@@ -1463,6 +1527,24 @@ void usage_peer(FILE *f)
 "       ROLE   := { shadow | member } (default shadow)\n"
 "       PORT   := 0 to 65535, the peer's control port (default 6080)\n"
 "       WEIGHT := 0 to 65535 (default 1)\n", f);
+}
+
+void usage_key(FILE *f)
+{
+	fputs(
+"Usage: veer key set epoch EPOCH { secret HEX | secret-file PATH } [ next ]\n"
+"       veer key rotate\n"
+"       veer key flush\n"
+"       veer key [ show ]\n"
+"       veer key help\n"
+"Where: EPOCH := 0 to 3; with next, the current key's epoch plus 1 (mod 4)\n"
+"       HEX   := the secret, 32 hexadecimal digits (16 bytes); other users\n"
+"                can see it in the process list: prefer secret-file\n"
+"       PATH  := a file holding the 32 digits, not readable by others\n"
+"set installs the only, current key (a reset); set ... next announces the\n"
+"next key, rotate makes it current (the current key checks cookies until the\n"
+"next rotation); flush forgets every key.  show prints each key's epoch, role\n"
+"and fingerprint, never the secret.\n", f);
 }
 
 void usage_config(FILE *f)

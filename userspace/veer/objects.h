@@ -57,6 +57,14 @@ int parse_flow_lease(int argc, char **argv, struct veer_flow_key *k,
 int parse_agg_get(int argc, char **argv, struct veer_agg *key, char *service);
 int parse_agg_lease(int argc, char **argv, struct veer_agg *key, char *service,
 		    struct veer_lease *l);
+/* What `veer key set` asks for (rotate and flush take no arguments). */
+struct key_args {
+	unsigned int action;		/* VEER_KEY_ACT_SET or _NEXT */
+	uint8_t epoch;
+	uint8_t secret[VEER_KEY_LEN];
+};
+/* key set epoch N { secret HEX | secret-file PATH } [ next ] */
+int parse_key_set(int argc, char **argv, struct key_args *k);
 /* Accepts nothing but an optional "show" (stats, config, peer show). */
 int parse_no_args(const char *what, int argc, char **argv);
 
@@ -88,6 +96,8 @@ void print_service(const struct veer_service *s, bool stats);
 void print_host(const struct veer_host *h, bool stats);
 void print_peer(const struct veer_peer *p);
 void print_config(const struct veer_config *c);
+/* The keys held: a JSON array / one line each (epoch, role, fingerprint). */
+void print_keys(const struct veer_keys *ks);
 /* The namespace counters: a JSON object / one "name value" line each. */
 void print_stats(const struct veer_stats *st);
 /* An event: `ACTION OBJECT fields...` / {"action":..,"object":..,...}. */
@@ -104,5 +114,6 @@ void usage_stats(FILE *f);
 void usage_monitor(FILE *f);
 void usage_flow(FILE *f);
 void usage_aggregate(FILE *f);
+void usage_key(FILE *f);
 
 #endif /* VEER_OBJECTS_H */

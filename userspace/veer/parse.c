@@ -4,11 +4,14 @@
  * linked as is by the unit tests.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "parse.h"
 
@@ -252,6 +255,83 @@ int get_name(const char *what, const char *s, char *buf)
 	}
 	memcpy(buf, s, n + 1);
 	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int get_key_hex(const char *s, uint8_t *out)
+{
+	size_t i, n = s ? strlen(s) : 0;
+
+	for (i = 0; i < n; i++) {
+		if (hex_digit(s[i]) < 0) {
+			cli_err("invalid secret: not hexadecimal (character %zu)",
+				i + 1);
+			return -1;
+		}
+	}
+	if (n % 2) {
+		cli_err("invalid secret: an odd number of hex digits (%zu)", n);
+		return -1;
+	}
+	if (n != 2 * VEER_KEY_LEN) {
+		cli_err("invalid secret: %zu bytes, want %d (%d hex digits)",
+			n / 2, VEER_KEY_LEN, 2 * VEER_KEY_LEN);
+		return -1;
+	}
+	for (i = 0; i < VEER_KEY_LEN; i++)
+		out[i] = (uint8_t)(hex_digit(s[2 * i]) << 4 |
+				   hex_digit(s[2 * i + 1]));
+	return 0;
+}
+
+int get_key_file(const char *path, uint8_t *out)
+{
+	char buf[4 * VEER_KEY_LEN + 2];
+	struct stat st;
+	ssize_t n;
+	int fd, err = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		cli_err("cannot open secret file %s: %s", path,
+			strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		cli_err("secret file %s is not a regular file", path);
+		goto out;
+	}
+	if (st.st_mode & S_IROTH) {
+		cli_err("secret file %s is readable by every user: the key would be no secret (chmod o-r %s)",
+			path, path);
+		goto out;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		cli_err("cannot read secret file %s: %s", path,
+			strerror(errno));
+		goto out;
+	}
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	err = get_key_hex(buf, out);
+out:
+	explicit_bzero(buf, sizeof(buf));
+	close(fd);
+	return err;
 }
 
 bool is_prime(uint32_t n)

@@ -67,6 +67,18 @@ int get_svc_flags(const char *s, uint32_t *out);
 /* A service name: 1 to VEER_NAME_LEN - 1 bytes. */
 int get_name(const char *what, const char *s, char *buf);
 
+/*
+ * A cookie key's secret: exactly 2 * VEER_KEY_LEN hexadecimal digits (no
+ * "0x", either case).  Messages never repeat the secret.
+ */
+int get_key_hex(const char *s, uint8_t *out);
+/*
+ * The secret from a file holding the hexadecimal digits (a final newline
+ * allowed).  Refused when anyone may read it (mode o+r) or it is not a
+ * regular file.  The buffers that held it are wiped.
+ */
+int get_key_file(const char *path, uint8_t *out);
+
 bool is_prime(uint32_t n);
 
 /* Clear the bits of addr beyond the first plen. */

@@ -341,6 +341,71 @@ static int do_peer(int argc, char **argv)
 	return unknown_cmd("peer", cmd, usage_peer);
 }
 
+/* ---- key --------------------------------------------------------------- */
+
+static int do_key(int argc, char **argv)
+{
+	const char *cmd = argc > 0 ? *argv : "show";
+	struct veer_keys ks;
+	struct key_args k;
+	int r, err = 0, i;
+
+	if (argc > 0) {
+		argc--;
+		argv++;
+	}
+	if (!strcmp(cmd, "help")) {
+		usage_key(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "set")) {
+		r = arg_result(parse_key_set(argc, argv, &k), usage_key);
+		/* Shorten the time the secret shows in the process list. */
+		for (i = 0; i + 1 < argc; i++)
+			if (!strcmp(argv[i], "secret"))
+				explicit_bzero(argv[i + 1], strlen(argv[i + 1]));
+		if (r < 0)
+			err = open_handle() < 0 ? 1 :
+			      veer_key_set(cli.h, k.action, k.epoch, k.secret);
+		explicit_bzero(&k, sizeof(k));
+		if (r >= 0)
+			return r;
+		if (err > 0)
+			return EXIT_KERNEL;
+		if (err < 0)
+			return handle_err(err);
+		warn_ok();
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "rotate") || !strcmp(cmd, "flush")) {
+		r = arg_result(parse_no_args(cmd, argc, argv), usage_key);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		err = veer_key_set(cli.h, !strcmp(cmd, "rotate") ?
+				   VEER_KEY_ACT_ROTATE : VEER_KEY_ACT_FLUSH,
+				   0, NULL);
+		if (err < 0)
+			return handle_err(err);
+		warn_ok();
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "show")) {
+		r = arg_result(parse_no_args("key show", argc, argv), usage_key);
+		if (r >= 0)
+			return r;
+		if (open_handle() < 0)
+			return EXIT_KERNEL;
+		err = veer_key_get(cli.h, &ks);
+		if (err < 0)
+			return handle_err(err);
+		print_keys(&ks);
+		return finish();
+	}
+	return unknown_cmd("key", cmd, usage_key);
+}
+
 /* ---- service names of flows and aggregates ----------------------------- */
 
 /*
@@ -914,6 +979,7 @@ static const struct {
 	{ "service", do_service, usage_service },
 	{ "host", do_host, usage_host },
 	{ "peer", do_peer, usage_peer },
+	{ "key", do_key, usage_key },
 	{ "flow", do_flow, usage_flow },
 	{ "aggregate", do_aggregate, usage_aggregate },
 	{ "config", do_config, usage_config },
