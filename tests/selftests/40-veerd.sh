@@ -232,7 +232,7 @@ check_err $? "veerd never shifted: $(grep -E 'shift|breach' "$tmp/veerd.log" | t
 check_err $? "the shift (${t_shift} ms) did not come before the breach (${t_breach} ms)"
 first=$(grep -m1 "shift [0-9]*% of service web's new flows to the shadows (was 0%)" "$tmp/veerd.log")
 log_info "veerd: ${first#*notice: }"
-grep -qE "\(was 0%\) \(breach predicted: load [0-9.]+/s, threshold $THRESH" <<<"$first"
+grep -qE "\(was 0%\) \(breach predicted( and anomaly)?: load [0-9.]+/s, threshold $THRESH" <<<"$first"
 check_err $? "the shift was not logged with the prediction as its reason"
 log_test "veerd shifts new flows to the shadow before the threshold is reached"
 
