@@ -102,7 +102,7 @@ for k in ${VEER_KERNELS:-6.1 6.12}; do
 		continue
 	fi
 	# The KASAN + lockdep kernel runs the suite about five times slower.
-	t=1500
+	t=2400
 	[ "$k" = debug ] && t=7200
 	"$top/tests/vm/run.sh" --kver "$k" --timeout "$t" -- \
 		"$top/tests/selftests/run-in-guest.sh" >"$log/guest-$k.log" 2>&1 &

@@ -96,7 +96,9 @@ VEER_SAMPLE_STOP=$tmp/stop VEER_SAMPLE_READY=$tmp/ready vflows_py sample-stats 1
 	>"$tmp/sample.json" &
 spl=$!
 slowwait 60 test -e "$tmp/ready"
-in_ns "$CLI" timeout 15 socat -u OPEN:/dev/zero TCP4:10.2.0.2:9000,bind=10.1.1.2:45000 &
+# It runs until the level check below is done (at most 120 s): checked
+# after it ended, its rate would rightly have let it climb.
+in_ns "$CLI" timeout 120 socat -u OPEN:/dev/zero TCP4:10.2.0.2:9000,bind=10.1.1.2:45000 &
 bulk=$!
 slowwait 30 sh -c "ip netns exec $RTR grep -q ' sport=45000 dport=9000 .* rate=[1-9]' /proc/net/veer/flows"
 check_err $? "no bulk record with a rate"
@@ -106,7 +108,6 @@ RET=0
 in_ns "$CLI" "$PY3" "$FLOWS_PY" conns 10.2.0.2 8080 20 150 200 44100 >/dev/null
 check_err $? "short connections"
 vflows_py flows sport=45000 >"$tmp/bulk-mid.json"
-wait $bulk
 touch "$tmp/stop"
 wait $spl
 log_info "bulk transfer mid-run: $(jq -c '.[] | {level, rate, orig: .orig.bytes}' "$tmp/bulk-mid.json")"
@@ -135,6 +136,12 @@ log_info "gauges: level0 $g0 level1 $g1 level2 $g2 level3 $g3 flows $(vstat flow
 [ "$g0 $g1 $g2 $g3" = "1 0 0 24" ]
 check_err $? "level gauges $g0 $g1 $g2 $g3, expected 1 0 0 24"
 log_test "bulk transfer stays at level 0; gauges level0 1, level3 24"
+
+# The bulk ends now (timeout passes SIGTERM on to socat: a clean close);
+# the GC folds its last packets into the aggregates within two passes.
+pkill -TERM -f "TCP4:10.2.0.2:9000,bind=10.1.1.2:45000"
+wait $bulk
+sleep 3
 
 RET=0
 vflows_py aggs >"$tmp/aggs.json"
