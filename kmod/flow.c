@@ -449,6 +449,35 @@ static void veer_flow_tcp(struct veer_net *vn, struct veer_flow *f,
 		veer_flow_ts(d, o, &opt, now);
 }
 
+/* A packet of @f's connection: its counters, and its profile at level 0. */
+static void veer_flow_account(struct veer_net *vn, struct veer_flow *f,
+			      const struct nf_conn *ct,
+			      const struct sk_buff *skb,
+			      enum ip_conntrack_dir dir, unsigned int thoff)
+{
+	spin_lock(&f->lock);
+	f->packets[dir]++;
+	f->bytes[dir] += skb->len;
+	WRITE_ONCE(f->last, jiffies);
+	if (nf_ct_protonum(ct) == IPPROTO_TCP) {
+		f->tcp_state = READ_ONCE(ct->proto.tcp.state);
+		if (f->prof)
+			veer_flow_tcp(vn, f, ct, skb, dir, thoff);
+	}
+	spin_unlock(&f->lock);
+}
+
+/* The first reply: @f moves to the established list (second chance). */
+static void veer_flow_mark_replied(struct veer_net *vn, struct veer_flow *f)
+{
+	spin_lock(&vn->flow_lock);
+	if (!f->dead && !f->replied) {
+		f->replied = true;
+		list_move_tail(&f->lru, &vn->flows_est);
+	}
+	spin_unlock(&vn->flow_lock);
+}
+
 void veer_flow_packet(struct veer_net *vn, struct sk_buff *skb,
 		      struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 		      unsigned int thoff)
@@ -478,29 +507,14 @@ void veer_flow_packet(struct veer_net *vn, struct sk_buff *skb,
 		return;
 	}
 
-	spin_lock(&f->lock);
-	f->packets[dir]++;
-	f->bytes[dir] += skb->len;
-	WRITE_ONCE(f->last, jiffies);
-	if (proto == IPPROTO_TCP) {
-		f->tcp_state = READ_ONCE(ct->proto.tcp.state);
-		if (f->prof)
-			veer_flow_tcp(vn, f, ct, skb, dir, thoff);
-	}
-	spin_unlock(&f->lock);
+	veer_flow_account(vn, f, ct, skb, dir, thoff);
 
 	/* Announced once its first packet is counted. */
 	if (created)
 		veer_flow_event(vn, f, VEER_EVENT_FLOW_NEW);
 
-	if (dir == IP_CT_DIR_REPLY && !READ_ONCE(f->replied)) {
-		spin_lock(&vn->flow_lock);
-		if (!f->dead && !f->replied) {
-			f->replied = true;
-			list_move_tail(&f->lru, &vn->flows_est);
-		}
-		spin_unlock(&vn->flow_lock);
-	}
+	if (dir == IP_CT_DIR_REPLY && !READ_ONCE(f->replied))
+		veer_flow_mark_replied(vn, f);
 }
 
 void veer_flow_set_lease(struct veer_net *vn, struct veer_flow *f,

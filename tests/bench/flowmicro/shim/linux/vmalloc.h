@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shim for the microbenchmark: see kshim.h. */
+#ifndef KSHIM_LINUX_VMALLOC_H
+#define KSHIM_LINUX_VMALLOC_H
+#include <kshim.h>
+#endif
