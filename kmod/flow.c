@@ -307,23 +307,39 @@ static u32 veer_ewma_rtt(u32 srtt, u32 sample)
 	return srtt ? srtt - (srtt >> 3) + (sample >> 3) : sample;
 }
 
+/*
+ * The clock, read once per segment and only when a timing needs it: at the
+ * start of an RTT probe and at its echo, a few times a round trip, rather
+ * than on every segment.  *now is 0 until then.
+ */
+static ktime_t veer_flow_now(ktime_t *now)
+{
+	if (!*now)
+		*now = ktime_get();
+	return *now;
+}
+
 /* RTT from timestamps: a probe per direction, answered by the echo. */
 static void veer_flow_ts(struct veer_fdir *d, struct veer_fdir *o,
-			 const struct veer_tcpopt *opt, ktime_t now)
+			 const struct veer_tcpopt *opt, ktime_t *now)
 {
-	/* Our side's probe: the first tsval not yet echoed. */
+	/*
+	 * Our side's probe: the first tsval not yet echoed.  A new tsval
+	 * starts one when the last probe was echoed or passed over, or has
+	 * waited too long.
+	 */
 	if (!d->tsval_time ||
-	    ktime_to_ns(ktime_sub(now, d->tsval_time)) > VEER_TS_PROBE_MAX_NS ||
-	    d->ts_sampled) {
-		if (!d->tsval_time || opt->tsval != d->tsval) {
-			d->tsval = opt->tsval;
-			d->tsval_time = now;
-			d->ts_sampled = false;
-		}
+	    (opt->tsval != d->tsval &&
+	     (d->ts_sampled ||
+	      ktime_to_ns(ktime_sub(veer_flow_now(now), d->tsval_time)) >
+	      VEER_TS_PROBE_MAX_NS))) {
+		d->tsval = opt->tsval;
+		d->tsval_time = veer_flow_now(now);
+		d->ts_sampled = false;
 	}
 	/* The other side's probe, echoed by this segment. */
 	if (o->tsval_time && !o->ts_sampled && opt->tsecr == o->tsval) {
-		s64 us = ktime_us_delta(now, o->tsval_time);
+		s64 us = ktime_us_delta(veer_flow_now(now), o->tsval_time);
 
 		if (us >= 0 && us < U32_MAX)
 			o->srtt_us = veer_ewma_rtt(o->srtt_us, us);
@@ -374,7 +390,7 @@ static void veer_flow_tcp(struct veer_net *vn, struct veer_flow *f,
 	u8 _opt[MAX_TCP_OPTION_SPACE];
 	const struct tcphdr *th;
 	struct tcphdr _th;
-	ktime_t now;
+	ktime_t now = 0;
 	int optlen;
 	u32 seq;
 
@@ -424,20 +440,19 @@ static void veer_flow_tcp(struct veer_net *vn, struct veer_flow *f,
 		d->win = ntohs(th->window);
 	}
 
-	now = ktime_get();
 	if (th->syn) {
 		d->mss = opt.mss;
 		d->opts = opt.opts;
 		d->wscale = opt.opts & VEER_OPT_WSCALE ? opt.wscale : 0;
 		if (!th->ack && dir == IP_CT_DIR_ORIGINAL) {
-			p->syn_time = now;
+			p->syn_time = veer_flow_now(&now);
 			p->hs_state = 1;
 		} else if (th->ack && dir == IP_CT_DIR_REPLY &&
 			   p->hs_state == 1) {
 			p->hs_state = 2;
 		}
 	} else if (th->ack && dir == IP_CT_DIR_ORIGINAL && p->hs_state == 2) {
-		s64 us = ktime_us_delta(now, p->syn_time);
+		s64 us = ktime_us_delta(veer_flow_now(&now), p->syn_time);
 
 		p->rtt_syn_us = clamp_t(s64, us, 0, U32_MAX);
 		p->hs_state = 3;
@@ -446,7 +461,7 @@ static void veer_flow_tcp(struct veer_net *vn, struct veer_flow *f,
 	if (!(d->opts & o->opts & VEER_OPT_WSCALE) && !th->syn)
 		d->wscale = 0;
 	if (opt.opts & VEER_OPT_TS)
-		veer_flow_ts(d, o, &opt, now);
+		veer_flow_ts(d, o, &opt, &now);
 }
 
 /* A packet of @f's connection: its counters, and its profile at level 0. */
