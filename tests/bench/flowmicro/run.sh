@@ -8,7 +8,7 @@
 # misses per operation: stable on a shared machine).  See README.md.
 #
 # Usage: tests/bench/flowmicro/run.sh [-n RECORDS] [-r RUNS] [-o CG_OPS]
-#                                     [--tree] [--no-callgrind]
+#                                     [--tree | --rev REV] [--no-callgrind]
 #
 #   -n      records in the table (default 1000000)
 #   -r      timed runs, interleaved, medians reported (default 7)
@@ -16,6 +16,7 @@
 #   --tree  compile the work tree's kmod/ instead of a clean export of
 #           HEAD's (the default, so that the figures belong to a commit
 #           even while others edit the tree)
+#   --rev   export that commit's kmod/ instead of HEAD's (before/after)
 #
 # Output: build/bench/flowmicro/report.txt (printed), native.txt, cg/.
 set -euo pipefail
@@ -27,6 +28,7 @@ runs=7
 cg_ops=200000
 callgrind=1
 tree=0
+rev=HEAD
 
 die() {
 	echo "flowmicro: $*" >&2
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
 	-o) cg_ops=${2:?-o needs a value}; shift ;;
 	--no-callgrind) callgrind=0 ;;
 	--tree) tree=1 ;;
+	--rev) rev=${2:?--rev needs a commit}; shift ;;
 	-h | --help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 	*) die "unknown argument: $1 (see --help)" ;;
 	esac
@@ -67,19 +70,19 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 
 mkdir -p "$out"
-rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+short=$(git -C "$top" rev-parse --short "$rev" 2>/dev/null) || die "no commit $rev"
 if [ "$tree" = 1 ]; then
 	vsrc=$top
 	dirty=$(git -C "$top" status --porcelain -- kmod uapi 2>/dev/null | wc -l)
-	code="the work tree's kmod/ at $rev"
+	code="the work tree's kmod/ at $short"
 	[ "$dirty" -gt 0 ] && code+=" + $dirty uncommitted change(s) in kmod/ uapi/"
 else
 	vsrc=$out/src
 	rm -rf "$vsrc"
 	mkdir -p "$vsrc"
-	git -C "$top" archive HEAD kmod uapi | tar -x -C "$vsrc" ||
-		die "cannot export HEAD's kmod/ (not a git checkout?)"
-	code="kmod/ of HEAD ($rev)"
+	git -C "$top" archive "$rev" kmod uapi | tar -x -C "$vsrc" ||
+		die "cannot export $rev's kmod/ (not a git checkout?)"
+	code="kmod/ of $rev ($short)"
 fi
 rm -f "$out/flowmicro.o"
 make -s -C "$here" VSRC="$vsrc" >"$out/build.log" 2>&1 ||
@@ -108,9 +111,9 @@ fi
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 python3 - "$out" "$records" "$runs" "$cg_ops" "$code" "$tree" "$cpu" \
-	"$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)" <<'PY' | tee "$out/report.txt"
+	"$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)" "$rev" <<'PY' | tee "$out/report.txt"
 import os, sys
-out, records, runs, cg_ops, code, tree, cpu, load, ncpu = sys.argv[1:10]
+out, records, runs, cg_ops, code, tree, cpu, load, ncpu, rev = sys.argv[1:11]
 info, ops = {}, []
 for line in open(os.path.join(out, "native.txt")):
     p = line.split()
@@ -135,7 +138,7 @@ except OSError:
 n = int(info["records"])
 print("veer flow table microbenchmark (tests/bench/flowmicro)")
 print(f"command: tests/bench/flowmicro/run.sh -n {records} -r {runs} -o {cg_ops}"
-      + (" --tree" if tree == "1" else ""))
+      + (" --tree" if tree == "1" else f" --rev {rev}" if rev != "HEAD" else ""))
 print(f"code: flow.c and veer.h from {code}; the kernel's lib/rhashtable.c and lib/siphash.c"
       f" from {src}; shims in tests/bench/flowmicro/shim")
 print(f"host: {cpu}, {ncpu} CPUs, load average {load} (shared: ns vary with the load, callgrind counts do not)")
