@@ -120,6 +120,17 @@ static unsigned int veer_prerouting(void *priv, struct sk_buff *skb,
 		if (new_conn)
 			veer_count(vn, VEER_STAT_SVC_CONNS);
 		veer_obj_stats_add(svc->stats, skb->len, new_conn);
+
+		/* The ACKs of SYN cookies: the handoff takes them. */
+		if (p.proto == IPPROTO_TCP &&
+		    READ_ONCE(svc->cookie_mode) != VEER_COOKIE_OFF) {
+			unsigned int verdict;
+
+			verdict = veer_handshake_packet(vn, svc, skb, ct,
+							ctinfo, p.thoff);
+			if (verdict != NF_ACCEPT)
+				return verdict;
+		}
 	}
 
 	/* Flow records: both directions, keyed by the original tuple. */
@@ -165,11 +176,20 @@ int veer_hooks_get(struct veer_net *vn)
 	return 0;
 }
 
-/* Hooks run while there is a service or every flow is to be tracked. */
+/*
+ * Hooks run while there is a service or every flow is to be tracked; the
+ * SYN cookie hooks (handshake.c) while some service has cookies.
+ */
 int veer_hooks_update(struct veer_net *vn)
 {
-	if (vn->n_services || vn->cfg.track_all)
-		return veer_hooks_get(vn);
+	int err;
+
+	if (vn->n_services || vn->cfg.track_all) {
+		err = veer_hooks_get(vn);
+		if (err)
+			return err;
+		return veer_handshake_hooks_update(vn);
+	}
 	veer_hooks_put(vn);
 	return 0;
 }
@@ -177,6 +197,7 @@ int veer_hooks_update(struct veer_net *vn)
 /* Called under vn->lock when the hooks are no longer wanted. */
 void veer_hooks_put(struct veer_net *vn)
 {
+	veer_handshake_hooks_put(vn);
 	if (!vn->hooks_on)
 		return;
 	nf_unregister_net_hooks(vn->net, veer_hook_ops,

@@ -116,6 +116,12 @@ const char *const veer_stat_names[__VEER_STAT_MAX] = {
 	[VEER_STAT_ZERO_WINDOW]		= "zero_window",
 	[VEER_STAT_OUT_OF_WINDOW]	= "out_of_window",
 	[VEER_STAT_IPV6_EXTHDR]		= "ipv6_exthdr",
+	[VEER_STAT_COOKIE_NO_KEY]	= "cookie_no_key",
+	[VEER_STAT_COOKIE_STALE]	= "cookie_stale",
+	[VEER_STAT_COOKIE_BAD_MAC]	= "cookie_bad_mac",
+	[VEER_STAT_COOKIE_NO_EPOCH]	= "cookie_no_epoch",
+	[VEER_STAT_COOKIE_TX_FAIL]	= "cookie_tx_fail",
+	[VEER_STAT_COOKIE_WSCALE]	= "cookie_wscale_mismatch",
 };
 
 static u64 veer_gauge(const struct veer_net *vn, enum veer_stat s)

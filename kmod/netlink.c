@@ -331,11 +331,15 @@ static int veer_put_addr(struct sk_buff *skb, int type4, int type6,
 	return nla_put_in6_addr(skb, type6, &addr->in6);
 }
 
+/* A service's or host's counters; with @svc, its SYN cookies' too. */
 static int veer_put_obj_stats(struct sk_buff *skb, int type,
-			      struct veer_obj_stats __percpu *stats)
+			      struct veer_obj_stats __percpu *stats,
+			      const struct veer_service *svc)
 {
+	u64 ck[VEER_CK_NUM];
 	struct veer_obj_totals t;
 	struct nlattr *nest;
+	unsigned int i;
 
 	veer_obj_stats_read(stats, &t);
 	nest = nla_nest_start(skb, type);
@@ -346,12 +350,21 @@ static int veer_put_obj_stats(struct sk_buff *skb, int type,
 	    nla_put_u64_64bit(skb, VEER_SVC_STAT_BYTES, t.bytes,
 			      VEER_SVC_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, VEER_SVC_STAT_CONNS, t.conns,
-			      VEER_SVC_STAT_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
+			      VEER_SVC_STAT_PAD))
+		goto cancel;
+	if (svc) {
+		veer_cookie_stats_read(svc, ck);
+		for (i = 0; i < VEER_CK_NUM; i++)
+			if (nla_put_u64_64bit(skb,
+					      VEER_SVC_STAT_SYN_RECEIVED + i,
+					      ck[i], VEER_SVC_STAT_PAD))
+				goto cancel;
 	}
 	nla_nest_end(skb, nest);
 	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 /* Sends @skb (a complete message) to the events group; consumes it. */
@@ -448,7 +461,7 @@ static int veer_fill_service(struct sk_buff *skb, const void *obj, u32 portid,
 			READ_ONCE(svc->latency_thresh)) ||
 	    nla_put_u8(skb, VEER_SVC_SHIFT_PCT, READ_ONCE(svc->shift_pct)) ||
 	    nla_put_u32(skb, VEER_SVC_HOSTS, READ_ONCE(svc->n_hosts)) ||
-	    veer_put_obj_stats(skb, VEER_SVC_STATS, svc->stats))
+	    veer_put_obj_stats(skb, VEER_SVC_STATS, svc->stats, svc))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -510,6 +523,17 @@ static int veer_svc_settings_parse(struct nlattr **tb,
 		}
 	}
 	return 0;
+}
+
+/* SYN cookies answer TCP handshakes: a UDP service has none. */
+static int veer_svc_cookie_ok(u8 proto, const struct veer_svc_settings *s,
+			      struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	if (proto == IPPROTO_TCP || s->cookie_mode == VEER_COOKIE_OFF)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, tb[VEER_SVC_COOKIE_MODE],
+			    "SYN cookies need a TCP service");
+	return -EINVAL;
 }
 
 static void veer_svc_settings_apply(struct veer_service *svc,
@@ -662,6 +686,9 @@ static int veer_service_new(struct veer_net *vn, struct genl_info *info)
 	err = veer_svc_settings_parse(tb, &set, extack);
 	if (err)
 		return err;
+	err = veer_svc_cookie_ok(key.proto, &set, tb, extack);
+	if (err)
+		return err;
 
 	if (veer_service_find(vn, nla_data(tb[VEER_SVC_NAME]))) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VEER_SVC_NAME],
@@ -695,6 +722,13 @@ static int veer_service_new(struct veer_net *vn, struct genl_info *info)
 		veer_service_free(svc);
 		return err;
 	}
+	err = veer_hooks_update(vn);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot start the SYN cookie hooks");
+		veer_service_remove(vn, svc);
+		veer_service_free(svc);
+		return err;
+	}
 	veer_changed(vn);
 	veer_event(vn, veer_fill_service, svc, VEER_CMD_SERVICE_NEW);
 	return 0;
@@ -705,7 +739,7 @@ static int veer_service_set(struct veer_net *vn, struct genl_info *info)
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *nest = info->attrs[VEER_ATTR_SERVICE];
 	struct nlattr *tb[VEER_SVC_MAX + 1];
-	struct veer_svc_settings set;
+	struct veer_svc_settings set, old;
 	struct veer_service *svc;
 	int err;
 
@@ -722,11 +756,22 @@ static int veer_service_set(struct veer_net *vn, struct genl_info *info)
 	if (err)
 		return err;
 
-	veer_svc_settings_get(svc, &set);
+	veer_svc_settings_get(svc, &old);
+	set = old;
 	err = veer_svc_settings_parse(tb, &set, extack);
 	if (err)
 		return err;
+	err = veer_svc_cookie_ok(svc->proto, &set, tb, extack);
+	if (err)
+		return err;
 	veer_svc_settings_apply(svc, &set);
+	err = veer_hooks_update(vn);
+	if (err) {
+		veer_svc_settings_apply(svc, &old);
+		veer_hooks_update(vn);
+		NL_SET_ERR_MSG(extack, "cannot start the SYN cookie hooks");
+		return err;
+	}
 	veer_changed(vn);
 	veer_event(vn, veer_fill_service, svc, VEER_CMD_SERVICE_SET);
 	return 0;
@@ -806,7 +851,7 @@ static int veer_fill_host(struct sk_buff *skb, const void *obj, u32 portid,
 	    nla_put_u8(skb, VEER_HOST_STATE, READ_ONCE(h->state)) ||
 	    nla_put_u8(skb, VEER_HOST_ENCAP, READ_ONCE(h->encap)) ||
 	    nla_put_be16(skb, VEER_HOST_ENCAP_PORT, READ_ONCE(h->encap_port)) ||
-	    veer_put_obj_stats(skb, VEER_HOST_STATS, h->stats))
+	    veer_put_obj_stats(skb, VEER_HOST_STATS, h->stats, NULL))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);

@@ -134,6 +134,43 @@ static const struct seq_operations veer_flows_seq_ops = {
 	.show	= veer_flows_show,
 };
 
+/*
+ * SYN cookies per service, with the columns of /proc/net/stat/synproxy
+ * (cookies sent added, and SYNs let through while cookies were off).
+ */
+static int veer_cookies_show(struct seq_file *seq, void *v)
+{
+	static const char *const modes[] = {
+		[VEER_COOKIE_OFF] = "off",
+		[VEER_COOKIE_PRESSURE] = "pressure",
+		[VEER_COOKIE_ALWAYS] = "always",
+	};
+	struct veer_net *vn = veer_pernet(seq_file_single_net(seq));
+	const struct veer_service *svc;
+	u64 c[VEER_CK_NUM];
+	u8 mode;
+
+	seq_puts(seq, "service          mode     on syn_received cookies_sent syn_passed cookie_valid cookie_invalid cookie_retrans conn_reopened\n");
+	rcu_read_lock();
+	list_for_each_entry_rcu(svc, &vn->services, list) {
+		if (svc->proto != IPPROTO_TCP)
+			continue;
+		mode = READ_ONCE(svc->cookie_mode);
+		veer_cookie_stats_read(svc, c);
+		seq_printf(seq, "%-16s %-8s %2u %12llu %12llu %10llu %12llu %14llu %14llu %13llu\n",
+			   svc->name,
+			   mode < ARRAY_SIZE(modes) ? modes[mode] : "?",
+			   veer_service_cookies_on(svc),
+			   c[VEER_CK(SYN_RECEIVED)], c[VEER_CK(COOKIE_SENT)],
+			   c[VEER_CK(SYN_PASSED)], c[VEER_CK(COOKIE_VALID)],
+			   c[VEER_CK(COOKIE_INVALID)],
+			   c[VEER_CK(COOKIE_RETRANS)],
+			   c[VEER_CK(CONN_REOPENED)]);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
 int veer_proc_init(struct veer_net *vn)
 {
 	vn->proc_dir = proc_net_mkdir(vn->net, "veer", vn->net->proc_net);
@@ -141,6 +178,9 @@ int veer_proc_init(struct veer_net *vn)
 		return -ENOMEM;
 	if (!proc_create_net_single("stats", 0444, vn->proc_dir,
 				    veer_stats_show, NULL))
+		goto err;
+	if (!proc_create_net_single("cookies", 0444, vn->proc_dir,
+				    veer_cookies_show, NULL))
 		goto err;
 	/* Client addresses: readable by root only, like nf_conntrack. */
 	if (!proc_create_net("flows", 0440, vn->proc_dir, &veer_flows_seq_ops,

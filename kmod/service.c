@@ -122,10 +122,14 @@ struct veer_service *veer_service_alloc(void)
 	if (!svc)
 		return NULL;
 	svc->stats = veer_obj_stats_alloc();
-	if (!svc->stats) {
+	svc->cookie_stats = alloc_percpu(struct veer_cookie_stats);
+	if (!svc->stats || !svc->cookie_stats) {
+		free_percpu(svc->stats);
+		free_percpu(svc->cookie_stats);
 		kfree(svc);
 		return NULL;
 	}
+	svc->syn_window = jiffies;
 	INIT_LIST_HEAD(&svc->hosts);
 	veer_obj_get();
 	return svc;
@@ -136,6 +140,7 @@ static void veer_service_free_rcu(struct rcu_head *head)
 	struct veer_service *svc = container_of(head, struct veer_service, rcu);
 
 	free_percpu(svc->stats);
+	free_percpu(svc->cookie_stats);
 	kfree(svc);
 	veer_obj_put();
 }

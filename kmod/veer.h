@@ -41,6 +41,14 @@ struct veer_obj_totals {
 	u64 conns;
 };
 
+/* A service's cookie counters (enum veer_svc_stat from SYN_RECEIVED on). */
+#define VEER_CK(stat)	(VEER_SVC_STAT_##stat - VEER_SVC_STAT_SYN_RECEIVED)
+#define VEER_CK_NUM	(VEER_SVC_STAT_MAX - VEER_SVC_STAT_SYN_RECEIVED + 1)
+
+struct veer_cookie_stats {
+	unsigned long c[VEER_CK_NUM];
+};
+
 struct veer_service {
 	struct list_head list;		/* veer_net.services, RCU */
 	struct rcu_head rcu;
@@ -67,6 +75,12 @@ struct veer_service {
 	struct list_head hosts;		/* veer_host.list, RCU */
 	unsigned int n_hosts;
 	struct veer_obj_stats __percpu *stats;
+
+	/* SYN cookies (handshake.c): counters and the SYN rate. */
+	struct veer_cookie_stats __percpu *cookie_stats;
+	atomic_t syn_count;		/* SYNs in the current second */
+	unsigned long syn_window;	/* jiffies: start of that second */
+	u32 syn_last;			/* SYNs in the second before */
 };
 
 struct veer_host {
@@ -248,6 +262,7 @@ struct veer_net {
 	unsigned int n_peers;
 	struct veer_config cfg;
 	bool hooks_on;
+	bool cookie_hooks_on;		/* handshake.c's hooks registered */
 	/* Bumped on every change; dumps compare it to flag NLM_F_DUMP_INTR. */
 	unsigned int gen;
 	/* Cookie keys: NULL when none; rcu_dereference() on the packet path. */
@@ -339,6 +354,18 @@ void veer_objects_flush(struct veer_net *vn);
 int veer_hooks_get(struct veer_net *vn);
 void veer_hooks_put(struct veer_net *vn);
 int veer_hooks_update(struct veer_net *vn);
+
+/* handshake.c: SYN cookies and the handoff (hooks under vn->lock) */
+int veer_handshake_hooks_update(struct veer_net *vn);
+void veer_handshake_hooks_put(struct veer_net *vn);
+bool veer_service_cookies_on(const struct veer_service *svc);
+void veer_cookie_stats_read(const struct veer_service *svc,
+			    u64 out[VEER_CK_NUM]);
+unsigned int veer_handshake_packet(struct veer_net *vn,
+				   struct veer_service *svc,
+				   struct sk_buff *skb, struct nf_conn *ct,
+				   enum ip_conntrack_info ctinfo,
+				   unsigned int thoff);
 
 /* flow.c */
 int veer_flow_init(void);

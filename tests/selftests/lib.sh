@@ -369,8 +369,9 @@ veer_ko_loaded() {
 veer_load() {
 	veer_ko_loaded && return 0
 	modprobe veer "$@" 2>/dev/null && return 0
-	# insmod does not load dependencies: bring conntrack in first.
+	# insmod does not load dependencies: bring them in first.
 	modprobe nf_conntrack 2>/dev/null
+	modprobe nf_synproxy_core 2>/dev/null
 	[ -n "${VEER_KO:-}" ] && [ -f "$VEER_KO" ] && insmod "$VEER_KO" "$@"
 }
 

@@ -173,6 +173,14 @@ enum veer_svc_stat {
 	VEER_SVC_STAT_BYTES,	/* u64 */
 	VEER_SVC_STAT_CONNS,	/* u64, new connections seen */
 	VEER_SVC_STAT_PAD,
+	/* Extended SYN cookies, as the kernel's synproxy counts them. */
+	VEER_SVC_STAT_SYN_RECEIVED,	/* u64, SYNs seen */
+	VEER_SVC_STAT_COOKIE_SENT,	/* u64, SYN-ACKs with a cookie */
+	VEER_SVC_STAT_SYN_PASSED,	/* u64, SYNs let through (cookies off) */
+	VEER_SVC_STAT_COOKIE_VALID,	/* u64, ACKs with a valid cookie */
+	VEER_SVC_STAT_COOKIE_INVALID,	/* u64, ACKs with a bad cookie: dropped */
+	VEER_SVC_STAT_COOKIE_RETRANS,	/* u64, ACKs repeated during handoff */
+	VEER_SVC_STAT_CONN_REOPENED,	/* u64, tuples reused from a closed ct */
 
 	__VEER_SVC_STAT_MAX,
 	VEER_SVC_STAT_MAX = __VEER_SVC_STAT_MAX - 1
@@ -313,6 +321,12 @@ enum veer_stat {
 	VEER_STAT_ZERO_WINDOW,	/* zero_window: segments advertising 0 */
 	VEER_STAT_OUT_OF_WINDOW, /* out_of_window: beyond the peer's window */
 	VEER_STAT_IPV6_EXTHDR,	/* ipv6_exthdr: packets with extension hdrs */
+	VEER_STAT_COOKIE_NO_KEY, /* cookie_no_key: SYNs passed on, no key */
+	VEER_STAT_COOKIE_STALE,	/* cookie_stale: ACKs of expired cookies */
+	VEER_STAT_COOKIE_BAD_MAC, /* cookie_bad_mac: ACKs failing the MAC */
+	VEER_STAT_COOKIE_NO_EPOCH, /* cookie_no_epoch: key epoch not held */
+	VEER_STAT_COOKIE_TX_FAIL, /* cookie_tx_fail: SYN-ACK/SYN not sent */
+	VEER_STAT_COOKIE_WSCALE, /* cookie_wscale_mismatch: server's differs */
 
 	__VEER_STAT_MAX,
 	VEER_STAT_MAX = __VEER_STAT_MAX - 1

@@ -129,6 +129,12 @@ static const char *const stat_names[] = {
 	[30] = "zero_window",
 	[31] = "out_of_window",
 	[32] = "ipv6_exthdr",
+	[33] = "cookie_no_key",
+	[34] = "cookie_stale",
+	[35] = "cookie_bad_mac",
+	[36] = "cookie_no_epoch",
+	[37] = "cookie_tx_fail",
+	[38] = "cookie_wscale_mismatch",
 };
 
 _Static_assert(ARRAY_SIZE(stat_names) >= VEER_STAT_MAX + 1,
