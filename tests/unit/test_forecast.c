@@ -431,6 +431,69 @@ static void test_breach_probability(void **state)
 	fc_series_free(s);
 }
 
+/*
+ * Against a known answer: for white noise N(100, 10^2), P(any of 50 values
+ * > 100 + 2.326 * 10) = 1 - 0.99^50 = 0.395 (the fitted level is nearly
+ * exact after 10,000 values).
+ */
+static void test_breach_known(void **state)
+{
+	struct fc_params p;
+	struct fc_series *s;
+	struct fc_breach b;
+
+	(void)state;
+	fc_params_default(&p);
+	s = feed_noise(&p, 100, 10, 10000, 25);
+	assert_int_equal(fc_breach(s, 50, 100 + 2.3263 * 10, &b), 0);
+	assert_near(b.prob, 1 - pow(0.99, 50), 0.08);
+	fc_series_free(s);
+}
+
+/*
+ * Where the level error dominates (a random walk: every horizon shares
+ * it), P(any | level shift) is nearly a step in the shift, and a coarse
+ * quadrature turned P(any) into a staircase (5 Gauss-Hermite nodes:
+ * little else than 0.23, 0.77 and 0.99).  It must fall smoothly with the
+ * threshold.
+ */
+static void test_breach_smooth(void **state)
+{
+	struct fc_params p;
+	struct fc_series *s;
+	struct fc_breach b;
+	struct fc_point f;
+	struct trng r = { 27 };
+	double level = 1000, prev, lo, step;
+	unsigned int i, mid = 0;
+
+	(void)state;
+	fc_params_default(&p);
+	p.models = FC_MASK(FC_EWMA);
+	s = fc_series_new(&p);
+	assert_non_null(s);
+	for (i = 0; i < 5000; i++) {
+		level += 5 * trng_normal(&r);
+		assert_int_equal(fc_update(s, level + trng_normal(&r)), 0);
+	}
+	assert_int_equal(fc_forecast(s, 120, &f), 0);
+	step = f.sd / 10;
+	lo = fc_last(s) + step;
+	assert_int_equal(fc_breach(s, 120, lo, &b), 0);
+	prev = b.prob;
+	for (i = 0; i < 80; i++) {
+		assert_int_equal(fc_breach(s, 120, lo + i * step, &b), 0);
+		assert_true(b.prob <= prev + 1e-12);
+		assert_true(prev - b.prob < 0.1);
+		mid += b.prob > 0.05 && b.prob < 0.95;
+		prev = b.prob;
+	}
+	/* The 0.05..0.95 range spans many thresholds, not one jump. */
+	assert_true(mid >= 10);
+	assert_true(prev < 0.05);
+	fc_series_free(s);
+}
+
 static void test_max_quantile(void **state)
 {
 	struct fc_params p;
@@ -577,6 +640,8 @@ int main(void)
 		cmocka_unit_test(test_coverage_gaussian),
 		cmocka_unit_test(test_coverage_heavy_tails),
 		cmocka_unit_test(test_breach_probability),
+		cmocka_unit_test(test_breach_known),
+		cmocka_unit_test(test_breach_smooth),
 		cmocka_unit_test(test_max_quantile),
 		cmocka_unit_test(test_anomaly_surge),
 		cmocka_unit_test(test_anomaly_needs_window),
