@@ -30,6 +30,12 @@
  *              the horizon
  *   prevented  an episode none of whose values, once reduced by the share
  *              shifted to shadows, exceeds the threshold
+ *   cycle      veerd's decision interval (--cycle, veerd's `interval`,
+ *              1 s).  A trace step of several cycles (Twitter 10 s, NASA
+ *              60 s) is decided once, with what the trace says, and the
+ *              shift rule then runs once per cycle on the same inputs: a
+ *              shift restores 1 point per cycle, so 60 points per 60 s
+ *              step, as the daemon would, not 1 point per step
  *
  * Only decisions after --warmup and episodes whose whole horizon window
  * lies after it are scored.
@@ -55,6 +61,7 @@ static const char *const pol_names[POL_N] = { "veer", "naive", "reactive" };
 
 struct opts {
 	double step, horizon, lead, merge, warmup, season, p_alarm;
+	double cycle;		/* veerd's interval, seconds */
 	double thresh;		/* absolute; NAN: use percentile */
 	double pct;		/* percentile when thresh is NAN */
 	unsigned int delay;
@@ -259,6 +266,7 @@ struct sim {
 	const struct trace *tr;
 	double thr;
 	unsigned int lsteps, hsteps;	/* lead + 1 and horizon, in steps */
+	unsigned int cycles;		/* veerd cycles per trace step */
 	size_t warm;
 };
 
@@ -288,6 +296,23 @@ static void score_forecast(const struct sim *sm, struct result *r,
 	zl = fc_norm_quantile(0.5 + sm->o->fc.level / 2) / fc_calib_z(s, 1);
 	r->rawL += fabs(sm->tr->y[tl] - pl.mean) <= (pl.hi - pl.mean) * zl;
 	r->cov_n++;
+}
+
+/*
+ * The shift rule over the veerd cycles of one trace step: the inputs stay
+ * what was known at the end of the step, the share rises at once and
+ * restores by POLICY_RESTORE_STEP per cycle.
+ */
+static unsigned int shift_step(const struct sim *sm, unsigned int share,
+			       bool breach, double pred_sev, bool anomaly,
+			       double anom_sev)
+{
+	unsigned int c;
+
+	for (c = 0; c < sm->cycles; c++)
+		share = policy_shift_next(share, breach, pred_sev, anomaly,
+					  anom_sev);
+	return share;
 }
 
 static int run_forecaster(const struct sim *sm, enum pol pol,
@@ -320,8 +345,8 @@ static int run_forecaster(const struct sim *sm, enum pol pol,
 			sev = policy_pred_severity(peak, sm->thr);
 		a = fc_anomaly(s);
 		r->anom[t] = a->active;
-		share = policy_shift_next(share, r->alarm[t], sev, a->active,
-					  a->severity);
+		share = shift_step(sm, share, r->alarm[t], sev, a->active,
+				   a->severity);
 		r->share[t] = share;
 		if (t >= sm->warm)
 			r->model_steps[fc_selected(s)]++;
@@ -341,9 +366,8 @@ static void run_reactive(const struct sim *sm, struct result *r)
 	for (t = 0; t < sm->tr->n; t++) {
 		y = sm->tr->y[t];
 		r->alarm[t] = y > sm->thr;
-		share = policy_shift_next(share, r->alarm[t],
-					  policy_pred_severity(y, sm->thr),
-					  false, 0);
+		share = shift_step(sm, share, r->alarm[t],
+				   policy_pred_severity(y, sm->thr), false, 0);
 		r->share[t] = share;
 	}
 }
@@ -577,6 +601,8 @@ static int usage(void)
 "  --season S        Holt-Winters period, seconds (0: off)\n"
 "  --p-alarm P       breach probability that raises the alarm (0.7)\n"
 "  --delay N         extra steps before a shift takes effect (0)\n"
+"  --cycle S         veerd's decision interval, seconds (veerd's: 1); a\n"
+"                    shift restores 1 point per cycle, step/S per step\n"
 "  --config FILE     veerd.conf: forecasting and policy settings\n"
 "  --plot FILE       per-step data for gnuplot\n"
 "  --md NAME         print markdown table rows labelled NAME\n"
@@ -609,8 +635,8 @@ static int parse_thresh(const char *s, struct opts *o)
 
 enum {
 	OPT_STEP = 256, OPT_THR, OPT_HOR, OPT_LEAD, OPT_MERGE, OPT_WARM,
-	OPT_SEASON, OPT_PALARM, OPT_DELAY, OPT_CONFIG, OPT_PLOT, OPT_MD,
-	OPT_LOG, OPT_HELP,
+	OPT_SEASON, OPT_PALARM, OPT_DELAY, OPT_CYCLE, OPT_CONFIG, OPT_PLOT,
+	OPT_MD, OPT_LOG, OPT_HELP,
 };
 
 static const struct option longopts[] = {
@@ -623,6 +649,7 @@ static const struct option longopts[] = {
 	{ "season", 1, NULL, OPT_SEASON },
 	{ "p-alarm", 1, NULL, OPT_PALARM },
 	{ "delay", 1, NULL, OPT_DELAY },
+	{ "cycle", 1, NULL, OPT_CYCLE },
 	{ "config", 1, NULL, OPT_CONFIG },
 	{ "plot", 1, NULL, OPT_PLOT },
 	{ "md", 1, NULL, OPT_MD },
@@ -658,6 +685,8 @@ static int parse_opt(int c, const char *arg, struct opts *o)
 			return -1;
 		o->delay = (unsigned int)d;
 		return 0;
+	case OPT_CYCLE:
+		return num(arg, 1e-3, 86400, &o->cycle);
 	case OPT_CONFIG:
 		o->config = arg;
 		return 0;
@@ -687,6 +716,7 @@ static void opts_default(struct opts *o)
 	o->merge = -1;		/* the horizon */
 	o->warmup = 1800;
 	o->p_alarm = c.breach_probability;
+	o->cycle = c.interval;
 	o->thresh = NAN;
 	o->pct = 95;
 	o->fc = c.fc;
@@ -706,6 +736,7 @@ static int load_config(struct opts *o)
 	o->p_alarm = cfg->breach_probability;
 	o->horizon = cfg->horizon;
 	o->lead = cfg->min_lead;
+	o->cycle = cfg->interval;
 	if (cfg->season > 0)
 		o->season = cfg->season;
 	veerd_config_free(cfg);
@@ -733,6 +764,10 @@ static int setup_sim(struct opts *o, struct trace *tr, struct sim *sm)
 	if (sm->hsteps < sm->lsteps)
 		sm->hsteps = sm->lsteps;
 	sm->warm = (size_t)(o->warmup / o->step);
+	/* Whole cycles per step, at least one (a step shorter than a cycle
+	 * is still decided once). */
+	sm->cycles = o->step > o->cycle ? (unsigned int)floor(o->step /
+							      o->cycle + 1e-9) : 1;
 	if (sm->warm >= tr->n)
 		return -1;
 	o->fc.horizons[0] = 1;
@@ -750,9 +785,10 @@ static void report_text(FILE *f, const struct sim *sm, struct result *res,
 	int p;
 
 	fprintf(f, "trace %s: %zu values, step %g s, threshold %.6g, "
-		"horizon %u steps, lead %u steps, warm-up %zu\n",
+		"horizon %u steps, lead %u steps, warm-up %zu, "
+		"%u cycles per step\n",
 		sm->o->name, sm->tr->n, sm->o->step, sm->thr, sm->hsteps,
-		sm->lsteps - 1, sm->warm);
+		sm->lsteps - 1, sm->warm, sm->cycles);
 	for (p = 0; p < POL_N; p++)
 		print_text(f, sm, p, &res[p], med[p]);
 	fprintf(f, "veer model use:");
