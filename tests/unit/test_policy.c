@@ -42,8 +42,10 @@ static const struct shift_case shift_cases[] = {
 	{ 0, true, 3, true, 3, 50, "6 -> 50%" },
 	/* Up at once, down one point per cycle. */
 	{ 12, true, 3.5, false, 0, 35, "rises at once" },
-	{ 35, true, 1.0, false, 0, 34, "lower target: one point down" },
+	{ 35, true, 1.0, false, 0, 35, "lower target: held while predicted" },
+	{ 35, true, 1.0, true, 0.5, 35, "held, anomaly or not" },
 	{ 10, true, 0.5, false, 0, 10, "never under 10% while predicted" },
+	{ 35, false, 0, true, 1.0, 34, "anomaly alone: one point down" },
 	{ 11, false, 0, true, 0, 10, "anomaly floor 10%" },
 	/* Garbage in, the bounds out. */
 	{ 0, true, NAN, false, 0, 10, "NaN severity: the minimum" },
@@ -82,6 +84,27 @@ static void test_shift_restore_sequence(void **state)
 		assert_int_equal(share, 47 - cycle);
 	}
 	assert_int_equal(share, 0);
+}
+
+/* A breach predicted all along: the share holds at its highest, then
+ * restores one point per cycle once the prediction clears. */
+static void test_shift_hold(void **state)
+{
+	unsigned int share = 0;
+	int cycle;
+
+	(void)state;
+	share = policy_shift_next(share, true, 3.0, false, 0);
+	assert_int_equal(share, 30);
+	for (cycle = 0; cycle < 100; cycle++) {
+		share = policy_shift_next(share, true, 1.0 + (cycle % 7) * 0.1,
+					  false, 0);
+		assert_int_equal(share, 30);
+	}
+	share = policy_shift_next(share, true, 4.0, false, 0);
+	assert_int_equal(share, 40);
+	share = policy_shift_next(share, false, 0, false, 0);
+	assert_int_equal(share, 39);
 }
 
 static void test_pred_severity(void **state)
@@ -305,6 +328,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shift_rule),
 		cmocka_unit_test(test_shift_restore_sequence),
+		cmocka_unit_test(test_shift_hold),
 		cmocka_unit_test(test_pred_severity),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_conn_decide),

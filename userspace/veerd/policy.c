@@ -59,6 +59,9 @@ unsigned int policy_shift_next(unsigned int cur, bool breach,
 		target = shift_target(breach, pred_sev, anomaly, anom_sev);
 	if (target >= cur)
 		return target;
+	/* Hold while a breach is still predicted (policy.h). */
+	if (breach)
+		return cur;
 	down = cur > POLICY_RESTORE_STEP ? cur - POLICY_RESTORE_STEP : 0;
 	return down > target ? down : target;
 }

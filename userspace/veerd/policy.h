@@ -47,9 +47,14 @@ double policy_pred_severity(double peak, double thresh);
  *    min(50, max(10, (pred_sev + anom_sev) * 10)), rounded up to a whole
  *    percent; a severity counts only when its condition holds, so an
  *    anomaly alone shifts at least 10 % at once, whatever the prediction;
- *  - the share rises to a higher target at once, and otherwise falls by
- *    POLICY_RESTORE_STEP per cycle, never below the target while a
- *    condition holds and down to 0 once both have cleared.
+ *  - the share rises to a higher target at once;
+ *  - while a breach is still predicted it holds: the predicted peak falls
+ *    as soon as the shift is in place (the forecast sees the offered load,
+ *    but its noise does not shrink), and a share that followed the target
+ *    down left the noisy top of a ramp over the threshold;
+ *  - otherwise (an anomaly alone, or nothing) it falls by
+ *    POLICY_RESTORE_STEP per cycle, never below the anomaly's target
+ *    while the anomaly holds, and down to 0 once both have cleared.
  */
 unsigned int policy_shift_next(unsigned int cur, bool breach,
 			       double pred_sev, bool anomaly,
