@@ -161,7 +161,7 @@ void fc_params_default(struct fc_params *p)
 	p->ewma_alpha = 0.3;
 	p->holt_alpha = 0.4;
 	p->holt_beta = 0.1;
-	p->holt_phi = 0.95;
+	p->holt_phi = 0.97;
 	p->hw_alpha = 0.2;
 	p->hw_beta = 0.01;
 	p->hw_gamma = 0.1;
