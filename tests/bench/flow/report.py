@@ -333,6 +333,8 @@ def main():
         for _, c, key, rate, _, delivered, s in mine:
             if use_cpu and s is not None and delivered:
                 rate = delivered / (cpu[s] / 1e9)
+            if rate <= 0:
+                continue        # an untimed burst (older guest.sh output)
             rw.setdefault(c, {})[key] = rate
             if s is not None:
                 seq.append((s, c, rate))
@@ -344,6 +346,8 @@ def main():
             # The same bursts in the guest's clock, for comparison.
             rw2, seq2 = {}, []
             for _, c, key, rate, _, _, s in mine:
+                if rate <= 0:
+                    continue
                 rw2.setdefault(c, {})[key] = rate
                 if s is not None:
                     seq2.append((s, c, rate))
