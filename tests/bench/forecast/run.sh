@@ -5,7 +5,8 @@
 #
 #   tests/bench/forecast/run.sh [OUT]      (default: build/bench/forecast)
 #
-# Needs a C compiler, xz and gnuplot (plots are skipped without it).
+# Needs a C compiler, xz and gnuplot (plots are skipped without it);
+# python3 for the clairvoyant reference (bound.py, skipped without it).
 # Documentation/veerd-forecasting.md explains every figure.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -111,6 +112,24 @@ goals() {
 	echo
 	goals
 	echo
+	if command -v python3 >/dev/null; then
+		echo "## How predictable the breaches are (bound.py)"
+		echo
+		echo "A clairvoyant reference: it alarms on the trace's future"
+		echo "level (a centred running median of 9 values); see bound.py."
+		echo
+		echo '```'
+		for t in "${traces[@]}"; do
+			IFS='|' read -r name file opts goal <<<"$t"
+			[ "$goal" = yes ] || continue
+			step=$(sed -n 's/^# step //p' "$out/$file" | head -1)
+			warm=$(sed -E 's/.*--warmup ([0-9]+).*/\1/' <<<"$opts")
+			python3 "$here/bound.py" "$out/$file" "${step:-1}" "$warm" |
+				sed "s|$out/||"
+		done
+		echo '```'
+		echo
+	fi
 	echo "## Per-trace details"
 	echo
 	for t in "${traces[@]}"; do
