@@ -205,6 +205,8 @@ static struct veer_flow *veer_flow_create(struct veer_net *vn,
 	f->ct = ct;
 	f->ct_id = nf_ct_get_id(ct);
 	f->svc_id = svc ? svc->id : 0;
+	if (svc && key->proto == IPPROTO_TCP)
+		veer_handshake_annotate(vn, svc, f, ct);
 	f->start = jiffies;
 	f->last = f->start;
 	f->lease.level = -1;

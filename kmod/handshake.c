@@ -729,6 +729,82 @@ unsigned int veer_handshake_packet(struct veer_net *vn,
 	return NF_STOLEN;
 }
 
+/*
+ * The server's SYN-ACK of a replayed SYN (conntrack has just moved the
+ * entry to SYN_RECV): the client reads the server's windows with the scale
+ * the router announced for it, so a server announcing another one is worth
+ * an operator's attention (synack_wscale).
+ */
+void veer_handshake_synack(struct veer_net *vn, struct sk_buff *skb,
+			   struct nf_conn *ct, unsigned int thoff)
+{
+	struct synproxy_options opts = {};
+	struct tcphdr _th;
+	const struct tcphdr *th;
+	bool client_ws, server_ws;
+
+	if (READ_ONCE(ct->proto.tcp.state) != TCP_CONNTRACK_SYN_RECV ||
+	    !nfct_synproxy(ct))
+		return;
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	if (!th || !th->syn || !th->ack ||
+	    !synproxy_parse_options(skb, thoff, th, &opts))
+		return;
+	client_ws = ct->proto.tcp.seen[IP_CT_DIR_ORIGINAL].flags &
+		    IP_CT_TCP_FLAG_WINDOW_SCALE;
+	server_ws = opts.options & NF_SYNPROXY_OPT_WSCALE;
+	if (client_ws != server_ws ||
+	    (server_ws && opts.wscale != min_t(unsigned int,
+					       READ_ONCE(veer_synack_wscale),
+					       TCP_MAX_WSCALE)))
+		veer_count(vn, VEER_STAT_COOKIE_WSCALE);
+}
+
+/*
+ * A new flow record of a TCP service: when its conntrack entry came from a
+ * replayed SYN (the synproxy extension holds the cookie, and the TSval the
+ * router sent), notes why it was taken over, the cookie's affinity and
+ * that the translation runs here.
+ */
+void veer_handshake_annotate(struct veer_net *vn,
+			     const struct veer_service *svc,
+			     struct veer_flow *f, const struct nf_conn *ct)
+{
+	u32 table_size = READ_ONCE(svc->table_size);
+	const struct nf_conn_synproxy *sp;
+	const struct veer_keys *keys;
+	struct veer_cookie_tuple t = {};
+	u32 its;
+
+	if (!READ_ONCE(vn->cookie_hooks_on))
+		return;
+	sp = nfct_synproxy(ct);
+	if (!sp || !READ_ONCE(sp->isn))
+		return;
+	f->xlate = VEER_XLATE_ROUTER;
+	its = READ_ONCE(sp->its);
+	if (its) {
+		f->offload_reason = (its & VEER_COOKIE_TS_REASON_MASK) >>
+				    VEER_COOKIE_TS_REASON_SHIFT;
+		f->affinity = (its >> VEER_COOKIE_TS_AFF_SHIFT) &
+			      ((u32)BIT(fls(table_size - 1)) - 1);
+		return;
+	}
+	/* The reduced encoding: no reason carried, the tuple's entry. */
+	f->offload_reason = veer_cookie_reason(svc);
+	keys = rcu_dereference(vn->keys);
+	if (!keys)
+		return;
+	t.family = f->key.family;
+	memcpy(t.saddr, &f->key.saddr, sizeof(t.saddr));
+	memcpy(t.daddr, &f->key.daddr, sizeof(t.daddr));
+	t.sport = f->key.sport;
+	t.dport = f->key.dport;
+	f->affinity = veer_cookie_tuple_entry(&keys->ks.slot[keys->ks.cur %
+							     VEER_COOKIE_KEY_SLOTS],
+					      &t, table_size);
+}
+
 /* ---- hooks ---- */
 
 static const struct nf_hook_ops veer_syn_hook_ops[] = {
@@ -781,7 +857,7 @@ int veer_handshake_hooks_update(struct veer_net *vn)
 				    ARRAY_SIZE(veer_syn_hook_ops));
 	if (err)
 		goto fini6;
-	vn->cookie_hooks_on = true;
+	WRITE_ONCE(vn->cookie_hooks_on, true);
 	return 0;
 fini6:
 	nf_synproxy_ipv6_fini(snet, vn->net);
@@ -800,5 +876,5 @@ void veer_handshake_hooks_put(struct veer_net *vn)
 				ARRAY_SIZE(veer_syn_hook_ops));
 	nf_synproxy_ipv6_fini(snet, vn->net);
 	nf_synproxy_ipv4_fini(snet, vn->net);
-	vn->cookie_hooks_on = false;
+	WRITE_ONCE(vn->cookie_hooks_on, false);
 }

@@ -133,6 +133,11 @@ static unsigned int veer_prerouting(void *priv, struct sk_buff *skb,
 		}
 	}
 
+	/* A server's SYN-ACK to a SYN replayed after a cookie. */
+	if (ct && p.proto == IPPROTO_TCP && READ_ONCE(vn->cookie_hooks_on) &&
+	    CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY)
+		veer_handshake_synack(vn, skb, ct, p.thoff);
+
 	/* Flow records: both directions, keyed by the original tuple. */
 	if (ct)
 		veer_flow_packet(vn, skb, ct, ctinfo, p.thoff);

@@ -1452,6 +1452,10 @@ static int veer_put_flow(struct sk_buff *skb, struct veer_flow *f)
 	      (f->prof && f->prof->rtt_syn_us &&
 	       nla_put_u32(skb, VEER_FLOW_RTT_SYN, f->prof->rtt_syn_us)) ||
 	      (rtt && nla_put_u32(skb, VEER_FLOW_RTT, rtt)) ||
+	      (f->xlate &&
+	       (nla_put_u8(skb, VEER_FLOW_OFFLOAD_REASON, f->offload_reason) ||
+		nla_put_u32(skb, VEER_FLOW_AFFINITY, f->affinity) ||
+		nla_put_u8(skb, VEER_FLOW_XLATE, f->xlate))) ||
 	      veer_put_lease(skb, VEER_FLOW_LEASE, &f->lease);
 	spin_unlock_bh(&f->lock);
 	if (err) {

@@ -188,6 +188,10 @@ struct veer_flow {
 	bool replied;			/* on flows_est rather than flows_new */
 	bool dead;			/* unlinked; waiting for RCU */
 	bool over_thresh;
+	/* Taken over after a SYN cookie (handshake.c): why, and where to. */
+	u8 offload_reason;		/* enum veer_offload_reason */
+	u8 xlate;			/* enum veer_xlate: who translates */
+	u16 affinity;			/* the cookie's Maglev entry */
 	unsigned long start;		/* jiffies */
 	unsigned long last;		/* jiffies */
 	u64 packets[2];
@@ -361,6 +365,12 @@ void veer_handshake_hooks_put(struct veer_net *vn);
 bool veer_service_cookies_on(const struct veer_service *svc);
 void veer_cookie_stats_read(const struct veer_service *svc,
 			    u64 out[VEER_CK_NUM]);
+void veer_handshake_synack(struct veer_net *vn, struct sk_buff *skb,
+			   struct nf_conn *ct, unsigned int thoff);
+struct veer_flow;
+void veer_handshake_annotate(struct veer_net *vn,
+			     const struct veer_service *svc,
+			     struct veer_flow *f, const struct nf_conn *ct);
 unsigned int veer_handshake_packet(struct veer_net *vn,
 				   struct veer_service *svc,
 				   struct sk_buff *skb, struct nf_conn *ct,

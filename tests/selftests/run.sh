@@ -18,7 +18,8 @@
 #                      tests/vm/stage-depmod.sh (with extra/veer.ko): copied
 #                      instead of running depmod -a, which reads every module
 #                      over 9p (about 90 s under TCG).
-#   VEER_TEST_TIMEOUT  seconds per test (default 300).
+#   VEER_TEST_TIMEOUT  seconds per test (default 300; a test may ask for
+#                      more with a "# veer-timeout: SECONDS" line).
 #
 # Output: "TAP version 13", "1..N", each test's output indented with "# ",
 # then "ok N name", "not ok N name" or "ok N name # SKIP" (exit status 4).
@@ -125,12 +126,15 @@ for t in "${tests[@]}"; do
 	log=$tmp/$n.log
 	: >"$log"
 	start=$SECONDS
+	# A test may ask for more time: a "# veer-timeout: SECONDS" line.
+	tto=$(sed -n 's/^# veer-timeout: \([0-9]\+\)$/\1/p' "$t" | head -n1)
+	[ -n "$tto" ] && [ "$tto" -gt "$timeout" ] || tto=$timeout
 	(
 		cd "${t%/*}" || exit 1
 		if [ -x "$t" ]; then
-			exec timeout -k 10 "$timeout" "$t"
+			exec timeout -k 10 "$tto" "$t"
 		else
-			exec timeout -k 10 "$timeout" bash "$t"
+			exec timeout -k 10 "$tto" bash "$t"
 		fi
 	) </dev/null >"$log" 2>&1 &
 	pid=$!
@@ -154,7 +158,7 @@ for t in "${tests[@]}"; do
 		echo "ok $n $name # SKIP"
 		skip=$((skip + 1))
 	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		echo "not ok $n $name # TIMEOUT ${timeout} seconds"
+		echo "not ok $n $name # TIMEOUT ${tto} seconds"
 		fail=$((fail + 1))
 	else
 		echo "not ok $n $name # exit=$rc"

@@ -200,6 +200,20 @@ enum veer_host_state {
  * cookie (Documentation/cookies.md, 3 bits), and by offload requests and
  * flow dumps.  veerd's reasons map onto the first four.
  */
+/*
+ * Where the sequence and timestamp translation of a connection taken over
+ * after a SYN cookie runs (the client saw the router's ISN, not the
+ * server's).
+ */
+enum veer_xlate {
+	VEER_XLATE_NONE,	/* not taken over: nothing to translate */
+	VEER_XLATE_ROUTER,	/* this router (nf_ct_seqadj), on the path */
+	VEER_XLATE_DESTINATION,	/* the destination host (handed off) */
+
+	__VEER_XLATE_MAX,
+	VEER_XLATE_MAX = __VEER_XLATE_MAX - 1
+};
+
 enum veer_offload_reason {
 	VEER_OFFLOAD_NONE,		/* not offloaded */
 	VEER_OFFLOAD_PROACTIVE,		/* veerd: its latency is at risk */
@@ -390,6 +404,10 @@ enum veer_flow_attr {
 	/* Dump filters only. */
 	VEER_FLOW_ADDR4,	/* be32: either address equals it */
 	VEER_FLOW_ADDR6,
+	/* Connections taken over after a SYN cookie (read only). */
+	VEER_FLOW_OFFLOAD_REASON, /* u8, enum veer_offload_reason */
+	VEER_FLOW_AFFINITY,	/* u32, the cookie's Maglev table entry */
+	VEER_FLOW_XLATE,	/* u8, enum veer_xlate */
 
 	__VEER_FLOW_MAX,
 	VEER_FLOW_MAX = __VEER_FLOW_MAX - 1

@@ -355,6 +355,7 @@ static const struct nla_policy svc_stat_policy[VEER_SVC_STAT_MAX + 1] = {
 	[VEER_SVC_STAT_PACKETS] = P_U64,
 	[VEER_SVC_STAT_BYTES] = P_U64,
 	[VEER_SVC_STAT_CONNS] = P_U64,
+	[VEER_SVC_STAT_SYN_RECEIVED ... VEER_SVC_STAT_MAX] = P_U64,
 };
 
 static const struct nla_policy host_policy[VEER_HOST_MAX + 1] = {
@@ -435,6 +436,9 @@ static const struct nla_policy flow_policy[VEER_FLOW_MAX + 1] = {
 	[VEER_FLOW_RTT_SYN] = P_U32,
 	[VEER_FLOW_RTT] = P_U32,
 	[VEER_FLOW_LEASE] = P_NEST,
+	[VEER_FLOW_OFFLOAD_REASON] = P_U8,
+	[VEER_FLOW_AFFINITY] = P_U32,
+	[VEER_FLOW_XLATE] = P_U8,
 };
 
 static const struct nla_policy agg_policy[VEER_AGG_MAX + 1] = {
@@ -476,6 +480,7 @@ static void get_addr(struct nlattr *a4, struct nlattr *a6, int *family,
 static int get_obj_stats(struct nlattr *nest, struct veer_obj_stats *st)
 {
 	struct nlattr *tb[VEER_SVC_STAT_MAX + 1];
+	int i;
 
 	if (nla_parse_nested(tb, VEER_SVC_STAT_MAX, nest, svc_stat_policy) < 0)
 		return -EBADMSG;
@@ -485,6 +490,12 @@ static int get_obj_stats(struct nlattr *nest, struct veer_obj_stats *st)
 		st->bytes = nla_get_u64(tb[VEER_SVC_STAT_BYTES]);
 	if (tb[VEER_SVC_STAT_CONNS])
 		st->conns = nla_get_u64(tb[VEER_SVC_STAT_CONNS]);
+	for (i = VEER_SVC_STAT_SYN_RECEIVED; i <= VEER_SVC_STAT_MAX; i++) {
+		if (!tb[i])
+			continue;
+		st->has_cookies = 1;
+		st->cookies[i - VEER_SVC_STAT_SYN_RECEIVED] = nla_get_u64(tb[i]);
+	}
 	return 0;
 }
 
@@ -779,6 +790,10 @@ static int decode_flow(struct nlattr *nest, struct veer_flow *f)
 	GET(VEER_FLOW_PEAK_RATE, peak_rate, nla_get_u64, VEER_FLOW_P_PEAK_RATE);
 	GET(VEER_FLOW_RTT_SYN, rtt_syn_us, nla_get_u32, VEER_FLOW_P_RTT_SYN);
 	GET(VEER_FLOW_RTT, rtt_us, nla_get_u32, VEER_FLOW_P_RTT);
+	GET(VEER_FLOW_OFFLOAD_REASON, offload_reason, nla_get_u8,
+	    VEER_FLOW_P_HANDOFF);
+	GET(VEER_FLOW_AFFINITY, affinity, nla_get_u32, VEER_FLOW_P_HANDOFF);
+	GET(VEER_FLOW_XLATE, xlate, nla_get_u8, VEER_FLOW_P_HANDOFF);
 #undef GET
 	if (tb[VEER_FLOW_ORIG]) {
 		if (decode_fdir(tb[VEER_FLOW_ORIG], &f->orig) < 0)

@@ -52,6 +52,9 @@ struct veer_obj_stats {
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t conns;
+	/* Services only: SYN cookies, VEER_SVC_STAT_SYN_RECEIVED on. */
+	int has_cookies;
+	uint64_t cookies[VEER_SVC_STAT_MAX - VEER_SVC_STAT_SYN_RECEIVED + 1];
 };
 
 /* struct veer_service.present */
@@ -242,6 +245,7 @@ struct veer_flow_dir {
 #define VEER_FLOW_P_RTT_SYN	(1ULL << 11)	/* once measured */
 #define VEER_FLOW_P_RTT		(1ULL << 12)	/* once measured */
 #define VEER_FLOW_P_LEASE	(1ULL << 13)	/* while a lease runs */
+#define VEER_FLOW_P_HANDOFF	(1ULL << 14)	/* taken over after a cookie */
 
 /* A flow record, as FLOW_GET, its dump and flow events report it. */
 struct veer_flow {
@@ -259,6 +263,10 @@ struct veer_flow {
 	uint32_t rtt_syn_us;		/* SYN to the client's ACK */
 	uint32_t rtt_us;		/* smoothed, from timestamp echoes */
 	struct veer_lease lease;
+	/* With VEER_FLOW_P_HANDOFF: taken over after a SYN cookie. */
+	uint8_t offload_reason;		/* enum veer_offload_reason */
+	uint8_t xlate;			/* enum veer_xlate */
+	uint32_t affinity;		/* the cookie's Maglev entry */
 	uint64_t present;		/* VEER_FLOW_P_* */
 };
 
@@ -516,6 +524,10 @@ const char *veer_sched_name(unsigned int v);
 int veer_sched_parse(const char *s);
 const char *veer_cookie_mode_name(unsigned int v);
 int veer_cookie_mode_parse(const char *s);
+const char *veer_offload_reason_name(unsigned int v);
+int veer_offload_reason_parse(const char *s);
+const char *veer_xlate_name(unsigned int v);
+int veer_xlate_parse(const char *s);
 const char *veer_host_state_name(unsigned int v);
 int veer_host_state_parse(const char *s);
 const char *veer_encap_name(unsigned int v);

@@ -38,6 +38,20 @@ static const char *const cookie_names[] = {
 	[VEER_COOKIE_ALWAYS] = "always",
 };
 
+static const char *const offload_reason_names[] = {
+	[VEER_OFFLOAD_NONE] = "none",
+	[VEER_OFFLOAD_PROACTIVE] = "proactive",
+	[VEER_OFFLOAD_CONGESTION] = "congestion",
+	[VEER_OFFLOAD_ATTACK] = "attack",
+	[VEER_OFFLOAD_OPERATOR] = "operator",
+};
+
+static const char *const xlate_names[] = {
+	[VEER_XLATE_NONE] = "none",
+	[VEER_XLATE_ROUTER] = "router",
+	[VEER_XLATE_DESTINATION] = "destination",
+};
+
 static const char *const state_names[] = {
 	[VEER_HOST_UP] = "up",
 	[VEER_HOST_DRAIN] = "drain",
@@ -181,6 +195,8 @@ NAMES(key_role, key_role_names)
 NAMES(level, level_names)
 NAMES(flow_event, flow_event_names)
 NAMES(tcp_state, tcp_state_names)
+NAMES(offload_reason, offload_reason_names)
+NAMES(xlate, xlate_names)
 
 const char *veer_proto_name(unsigned int v)
 {

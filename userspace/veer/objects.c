@@ -809,13 +809,26 @@ static void print_addr(const char *key, const char *label, int family,
 						      sizeof(buf)));
 }
 
-static void print_obj_stats(const struct veer_obj_stats *st)
+static void print_obj_stats(const struct veer_obj_stats *st, bool cookies)
 {
 	print_nl_indent("    ");
 	open_json_object("stats");
 	print_uint(PRINT_ANY, "packets", "packets", st->packets);
 	print_uint(PRINT_ANY, "bytes", "bytes", st->bytes);
 	print_uint(PRINT_ANY, "conns", "conns", st->conns);
+	close_json_object();
+	if (!cookies || !st->has_cookies)
+		return;
+	/* The columns of /proc/net/veer/cookies, in uapi order. */
+	print_nl_indent("    ");
+	open_json_object("cookies");
+	print_uint(PRINT_ANY, "syn_received", "syn_received", st->cookies[0]);
+	print_uint(PRINT_ANY, "cookies_sent", "cookies_sent", st->cookies[1]);
+	print_uint(PRINT_ANY, "syn_passed", "syn_passed", st->cookies[2]);
+	print_uint(PRINT_ANY, "cookie_valid", "valid", st->cookies[3]);
+	print_uint(PRINT_ANY, "cookie_invalid", "invalid", st->cookies[4]);
+	print_uint(PRINT_ANY, "cookie_retrans", "retrans", st->cookies[5]);
+	print_uint(PRINT_ANY, "conn_reopened", "reopened", st->cookies[6]);
 	close_json_object();
 }
 
@@ -905,7 +918,7 @@ void print_service_fields(const struct veer_service *s, bool stats)
 	if (p & VEER_SVC_P_HOSTS)
 		print_uint(PRINT_ANY, "hosts", "hosts", s->hosts);
 	if (stats && (p & VEER_SVC_P_STATS))
-		print_obj_stats(&s->stats);
+		print_obj_stats(&s->stats, s->cookie_mode != VEER_COOKIE_OFF);
 }
 
 void print_host_fields(const struct veer_host *h, bool stats)
@@ -933,7 +946,7 @@ void print_host_fields(const struct veer_host *h, bool stats)
 		print_uint(PRINT_ANY, "encap_port", "encap-port",
 			   h->encap_port);
 	if (stats && (p & VEER_HOST_P_STATS))
-		print_obj_stats(&h->stats);
+		print_obj_stats(&h->stats, false);
 }
 
 void print_peer_fields(const struct veer_peer *pr)
@@ -1299,6 +1312,16 @@ void print_flow_fields(const struct veer_flow *f, bool full)
 		print_rate("rate", "rate", f->rate);
 	if (p & VEER_FLOW_P_RTT)
 		print_us("rtt_us", "rtt", f->rtt_us);
+	if (p & VEER_FLOW_P_HANDOFF) {
+		/* Taken over after a SYN cookie: why, where, who translates. */
+		print_string(PRINT_ANY, "offload_reason", "offload",
+			     enum_str(veer_offload_reason_name(f->offload_reason),
+				      f->offload_reason, nbuf, sizeof(nbuf)));
+		print_uint(PRINT_ANY, "affinity", "affinity", f->affinity);
+		print_string(PRINT_ANY, "xlate", "xlate",
+			     enum_str(veer_xlate_name(f->xlate), f->xlate,
+				      nbuf, sizeof(nbuf)));
+	}
 	if (!full)
 		return;
 
