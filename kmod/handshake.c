@@ -776,7 +776,7 @@ void veer_handshake_annotate(struct veer_net *vn,
 	struct veer_cookie_tuple t = {};
 	u32 its;
 
-	if (!READ_ONCE(vn->cookie_hooks_on))
+	if (!READ_ONCE(vn->synproxy_on))
 		return;
 	sp = nfct_synproxy(ct);
 	if (!sp || !READ_ONCE(sp->isn))
@@ -833,48 +833,58 @@ static bool veer_any_cookies(const struct veer_net *vn)
 }
 
 /*
- * Under vn->lock, after a service change: the SYN hook and the kernel's
- * synproxy hooks run while some service has cookies (mode not off).
+ * Under vn->lock, after a service change: veer's SYN hook runs while some
+ * service has cookies (mode not off).  The kernel's synproxy hooks, once
+ * on, stay on until veer's hooks go (no service left): connections taken
+ * over earlier still need their timestamps translated after their
+ * service's cookies are turned off.
  */
 int veer_handshake_hooks_update(struct veer_net *vn)
 {
 	struct synproxy_net *snet = synproxy_pernet(vn->net);
+	bool want = veer_any_cookies(vn);
 	int err;
 
-	if (!veer_any_cookies(vn)) {
-		veer_handshake_hooks_put(vn);
+	if (want && !vn->synproxy_on) {
+		err = nf_synproxy_ipv4_init(snet, vn->net);
+		if (err)
+			return err;
+		err = nf_synproxy_ipv6_init(snet, vn->net);
+		if (err) {
+			nf_synproxy_ipv4_fini(snet, vn->net);
+			return err;
+		}
+		WRITE_ONCE(vn->synproxy_on, true);
+	}
+	if (want == vn->cookie_hooks_on)
+		return 0;
+	if (!want) {
+		nf_unregister_net_hooks(vn->net, veer_syn_hook_ops,
+					ARRAY_SIZE(veer_syn_hook_ops));
+		WRITE_ONCE(vn->cookie_hooks_on, false);
 		return 0;
 	}
-	if (vn->cookie_hooks_on)
-		return 0;
-	err = nf_synproxy_ipv4_init(snet, vn->net);
-	if (err)
-		return err;
-	err = nf_synproxy_ipv6_init(snet, vn->net);
-	if (err)
-		goto fini4;
 	err = nf_register_net_hooks(vn->net, veer_syn_hook_ops,
 				    ARRAY_SIZE(veer_syn_hook_ops));
 	if (err)
-		goto fini6;
+		return err;
 	WRITE_ONCE(vn->cookie_hooks_on, true);
 	return 0;
-fini6:
-	nf_synproxy_ipv6_fini(snet, vn->net);
-fini4:
-	nf_synproxy_ipv4_fini(snet, vn->net);
-	return err;
 }
 
+/* Under vn->lock, when veer's hooks go: every handshake hook goes. */
 void veer_handshake_hooks_put(struct veer_net *vn)
 {
 	struct synproxy_net *snet = synproxy_pernet(vn->net);
 
-	if (!vn->cookie_hooks_on)
-		return;
-	nf_unregister_net_hooks(vn->net, veer_syn_hook_ops,
-				ARRAY_SIZE(veer_syn_hook_ops));
-	nf_synproxy_ipv6_fini(snet, vn->net);
-	nf_synproxy_ipv4_fini(snet, vn->net);
-	WRITE_ONCE(vn->cookie_hooks_on, false);
+	if (vn->cookie_hooks_on) {
+		nf_unregister_net_hooks(vn->net, veer_syn_hook_ops,
+					ARRAY_SIZE(veer_syn_hook_ops));
+		WRITE_ONCE(vn->cookie_hooks_on, false);
+	}
+	if (vn->synproxy_on) {
+		nf_synproxy_ipv6_fini(snet, vn->net);
+		nf_synproxy_ipv4_fini(snet, vn->net);
+		WRITE_ONCE(vn->synproxy_on, false);
+	}
 }

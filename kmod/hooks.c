@@ -134,7 +134,7 @@ static unsigned int veer_prerouting(void *priv, struct sk_buff *skb,
 	}
 
 	/* A server's SYN-ACK to a SYN replayed after a cookie. */
-	if (ct && p.proto == IPPROTO_TCP && READ_ONCE(vn->cookie_hooks_on) &&
+	if (ct && p.proto == IPPROTO_TCP && READ_ONCE(vn->synproxy_on) &&
 	    CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY)
 		veer_handshake_synack(vn, skb, ct, p.thoff);
 

@@ -266,7 +266,8 @@ struct veer_net {
 	unsigned int n_peers;
 	struct veer_config cfg;
 	bool hooks_on;
-	bool cookie_hooks_on;		/* handshake.c's hooks registered */
+	bool cookie_hooks_on;		/* handshake.c's SYN hook registered */
+	bool synproxy_on;		/* the kernel's synproxy hooks, too */
 	/* Bumped on every change; dumps compare it to flag NLM_F_DUMP_INTR. */
 	unsigned int gen;
 	/* Cookie keys: NULL when none; rcu_dereference() on the packet path. */
