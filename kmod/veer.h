@@ -180,6 +180,7 @@ struct veer_flow {
 	struct list_head lru;		/* veer_net.flows_new / flows_est */
 	struct rcu_head rcu;
 	spinlock_t lock;		/* counters and profile */
+	u32 affinity;			/* the cookie's Maglev entry (xlate) */
 	const struct nf_conn *ct;	/* identity only, never dereferenced */
 	u32 ct_id;
 	u32 svc_id;
@@ -188,10 +189,9 @@ struct veer_flow {
 	bool replied;			/* on flows_est rather than flows_new */
 	bool dead;			/* unlinked; waiting for RCU */
 	bool over_thresh;
-	/* Taken over after a SYN cookie (handshake.c): why, and where to. */
+	/* Taken over after a SYN cookie (handshake.c): why, who translates. */
 	u8 offload_reason;		/* enum veer_offload_reason */
-	u8 xlate;			/* enum veer_xlate: who translates */
-	u16 affinity;			/* the cookie's Maglev entry */
+	u8 xlate;			/* enum veer_xlate */
 	unsigned long start;		/* jiffies */
 	unsigned long last;		/* jiffies */
 	u64 packets[2];
