@@ -82,6 +82,15 @@ void veer_cookie_stats_read(const struct veer_service *svc,
 	}
 }
 
+/* The key that makes cookies now, or NULL. */
+static const struct veer_cookie_key *veer_keys_current(const struct veer_keys *keys)
+{
+	const struct veer_cookie_key *k;
+
+	k = &keys->ks.slot[keys->ks.cur % VEER_COOKIE_KEY_SLOTS];
+	return k->present ? k : NULL;
+}
+
 /* ---- cookie pressure ---- */
 
 /* Counts a SYN in the service's current one-second window. */
@@ -203,6 +212,17 @@ static struct tcphdr *veer_tcp_build(struct sk_buff *nskb,
 	return th;
 }
 
+/* The template's new entry (the replayed SYN), or no conntrack at all. */
+static void veer_tcp_set_ct(struct sk_buff *nskb, struct nf_conn *tmpl)
+{
+	if (tmpl) {
+		nf_ct_set(nskb, tmpl, IP_CT_NEW);
+		nf_conntrack_get(&tmpl->ct_general);
+	} else {
+		nf_ct_set(nskb, NULL, IP_CT_UNTRACKED);
+	}
+}
+
 /*
  * Routes and sends a segment the router makes up on a connection's behalf
  * (its source may be the client's or the service's address, not ours).
@@ -252,12 +272,7 @@ static int veer_tcp_send4(struct net *net, const struct veer_tcp_out *o,
 	nskb->protocol = htons(ETH_P_IP);
 	nskb->mark = mark;
 	skb_dst_set(nskb, &rt->dst);
-	if (tmpl) {
-		nf_ct_set(nskb, tmpl, IP_CT_NEW);
-		nf_conntrack_get(&tmpl->ct_general);
-	} else {
-		nf_ct_set(nskb, NULL, IP_CT_UNTRACKED);
-	}
+	veer_tcp_set_ct(nskb, tmpl);
 	ip_local_out(net, NULL, nskb);
 	return 0;
 }
@@ -306,12 +321,7 @@ static int veer_tcp_send6(struct net *net, const struct veer_tcp_out *o,
 	nskb->protocol = htons(ETH_P_IPV6);
 	nskb->mark = mark;
 	skb_dst_set(nskb, dst);
-	if (tmpl) {
-		nf_ct_set(nskb, tmpl, IP_CT_NEW);
-		nf_conntrack_get(&tmpl->ct_general);
-	} else {
-		nf_ct_set(nskb, NULL, IP_CT_UNTRACKED);
-	}
+	veer_tcp_set_ct(nskb, tmpl);
 	ip6_local_out(net, NULL, nskb);
 	return 0;
 }
@@ -411,8 +421,8 @@ static int veer_answer_syn(struct net *net, struct veer_net *vn,
 		syn.opts |= VEER_COOKIE_OPT_ECN;
 	syn.reason = veer_cookie_reason(svc);
 	/* The default affinity: the tuple's entry, as without timestamps. */
-	cur = &keys->ks.slot[keys->ks.cur % VEER_COOKIE_KEY_SLOTS];
-	if (cur->present)
+	cur = veer_keys_current(keys);
+	if (cur)
 		syn.affinity = veer_cookie_tuple_entry(cur, &syn.t, table_size);
 
 	err = veer_cookie_make(&keys->ks, &syn, table_size,
@@ -772,6 +782,7 @@ void veer_handshake_annotate(struct veer_net *vn,
 {
 	u32 table_size = READ_ONCE(svc->table_size);
 	const struct nf_conn_synproxy *sp;
+	const struct veer_cookie_key *cur;
 	const struct veer_keys *keys;
 	struct veer_cookie_tuple t = {};
 	u32 its;
@@ -800,9 +811,9 @@ void veer_handshake_annotate(struct veer_net *vn,
 	memcpy(t.daddr, &f->key.daddr, sizeof(t.daddr));
 	t.sport = f->key.sport;
 	t.dport = f->key.dport;
-	f->affinity = veer_cookie_tuple_entry(&keys->ks.slot[keys->ks.cur %
-							     VEER_COOKIE_KEY_SLOTS],
-					      &t, table_size);
+	cur = veer_keys_current(keys);
+	if (cur)
+		f->affinity = veer_cookie_tuple_entry(cur, &t, table_size);
 }
 
 /* ---- hooks ---- */
